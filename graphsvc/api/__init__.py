@@ -1,0 +1,27 @@
+"""The HTTP edge: flask-smorest blueprints, one per resource, plus uniform JSON errors."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..app import get_service
+from .errors import GraphApi, register_error_handlers
+from .meta import blp as meta_blp
+from .meta import register_docs_assets
+from .nodes import node_blueprint, nodes_blp
+from .relationships import relationships_blueprint
+
+__all__ = ["register_api"]
+
+
+def register_api(app: Flask) -> GraphApi:
+    api = GraphApi(app)
+    register_error_handlers(app)
+    register_docs_assets(app)
+    service = get_service(app)
+    api.register_blueprint(meta_blp)
+    for node_type in service.vocabulary.node_types.values():
+        api.register_blueprint(node_blueprint(service, node_type))
+    api.register_blueprint(nodes_blp)
+    api.register_blueprint(relationships_blueprint(service))
+    return api

@@ -1,0 +1,82 @@
+"""One JSON error shape everywhere: ``{code, status, message, errors}``; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request
+from flask_smorest import Api, abort
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..errors import DomainError
+
+__all__ = ["GraphApi", "register_error_handlers"]
+
+log = logging.getLogger(__name__)
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+_PLAIN_MESSAGES = {
+    400: "The request could not be understood; if it has a body, check it is valid JSON.",
+    404: "No such resource. See /api/v1/docs for the endpoints.",
+    405: "This method is not allowed here.",
+    413: "The request body is larger than the limit (1 MiB by default).",
+    415: "Send the request body as JSON with 'Content-Type: application/json'.",
+}
+
+
+class GraphApi(Api):
+    """flask-smorest's Api with a message on every error and field errors not nested by location."""
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors", data.get("messages", {}))
+        if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "files", "headers", "path"}:
+            flat: dict = {}
+            for located in errors.values():
+                flat.update(located if isinstance(located, dict) else {"_schema": located})
+            errors = flat
+        message = data.get("message") or _default_message(error, errors)
+        payload = {"code": error.code, "status": error.name, "message": message, "errors": errors or {}}
+        return payload, error.code, data.get("headers", {})
+
+
+def register_error_handlers(app: Flask) -> None:
+    api_handler = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].handle_http_exception
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        status = {400: "Bad Request", 404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
+                  422: "Unprocessable Entity", 503: "Service Unavailable"}.get(error.status, "Error")
+        return {"code": error.status, "status": status, "message": error.message, "errors": error.errors}, error.status
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return api_handler(error)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return api_handler(InternalServerError("Something went wrong on our side; it has been logged."))
+
+    @app.before_request
+    def require_json_body():
+        if request.routing_exception is not None:
+            return None  # 404/405 first: there is no view to give the body to
+        if request.method in BODY_METHODS and request.path.startswith("/api/"):
+            view = app.view_functions.get(request.endpoint or "")
+            if getattr(view, "accepts_any_body", False):
+                return None
+            if not request.is_json:
+                abort(415)
+        return None
+
+
+def _default_message(error: HTTPException, errors) -> str:
+    if error.code == 422 and set(errors) == {"_schema"}:
+        return "The request body is invalid: " + " ".join(map(str, errors["_schema"]))
+    if error.code == 422 and errors:
+        return "The request is invalid. Check: " + ", ".join(sorted(map(str, errors))) + "."
+    if error.code == 400 and errors.get("_schema") == ["Invalid JSON body."]:
+        return "The body is not valid JSON."
+    if error.code in _PLAIN_MESSAGES:
+        return _PLAIN_MESSAGES[error.code]
+    return error.description or error.name

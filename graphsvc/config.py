@@ -1,0 +1,47 @@
+"""Settings, read from the environment with sensible defaults (12-factor style)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+__all__ = ["settings_from_environment"]
+
+ONE_MIB = 1024 * 1024
+
+
+def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Flask config keys taken from ``GRAPHSVC_*`` variables; unset ones are left to defaults."""
+    env = os.environ if environ is None else environ
+    settings: dict[str, Any] = {}
+    mapping = {
+        "GRAPHSVC_DATABASE": "DATABASE",
+        "GRAPHSVC_STORE": "STORE",
+        "GRAPHSVC_VOCABULARY": "VOCABULARY",
+    }
+    for variable, key in mapping.items():
+        if env.get(variable):
+            settings[key] = env[variable]
+    if env.get("GRAPHSVC_MAX_BODY_BYTES"):
+        settings["MAX_CONTENT_LENGTH"] = int(env["GRAPHSVC_MAX_BODY_BYTES"])
+    return settings
+
+
+DEFAULTS: dict[str, Any] = {
+    "STORE": "sqlite",
+    "DATABASE": None,  # default: <instance path>/graphsvc.sqlite3
+    "VOCABULARY": None,  # default: schema/vocabulary.yaml
+    "MAX_CONTENT_LENGTH": ONE_MIB,
+    "JSON_SORT_KEYS": False,
+    "API_TITLE": "graphsvc",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
+    "API_SPEC_OPTIONS": {
+        "info": {"description": "A knowledge graph of anti-racism and health-equity work: initiatives, "
+                 "organisations, people, actions and accountability, with queries that flag overlaps and gaps."},
+    },
+}

@@ -1,0 +1,42 @@
+"""Domain errors, raised inside the service and mapped to HTTP answers at the edge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Conflict", "DomainError", "Invalid", "NotFound", "StoreUnavailable"]
+
+
+class DomainError(Exception):
+    """Base class: carries a plain-words message and optional field-level errors."""
+
+    status = 400
+
+    def __init__(self, message: str, errors: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class Invalid(DomainError):
+    """The input breaks the vocabulary or one of its rules (HTTP 422)."""
+
+    status = 422
+
+
+class NotFound(DomainError):
+    """No node or relationship has that id (HTTP 404)."""
+
+    status = 404
+
+
+class Conflict(DomainError):
+    """The write clashes with what is stored, e.g. a duplicate id (HTTP 409)."""
+
+    status = 409
+
+
+class StoreUnavailable(DomainError):
+    """The store cannot be reached or is busy beyond the wait limit (HTTP 503)."""
+
+    status = 503

@@ -1,0 +1,87 @@
+"""The projection: a networkx MultiDiGraph kept in step with the store through the change log.
+
+Built once from a consistent snapshot, then caught up before each read by applying the change-log
+entries after its last seq. Several processes on one store therefore agree after their next read.
+Analyses read only this graph: node attributes are ``type`` plus the node's properties; edges are
+keyed by relationship id with attributes ``type`` plus the relationship's properties.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import networkx as nx
+
+from .store.model import Change, Node, Operation, Relationship
+from .store.port import GraphStore
+
+__all__ = ["Projection"]
+
+
+class Projection:
+    """A store's graph in memory. Thread-safe; ``graph()`` returns it caught up."""
+
+    def __init__(self, store: GraphStore, batch: int = 10_000):
+        self.store = store
+        self.batch = batch
+        self.seq = -1  # not yet loaded
+        self._graph = nx.MultiDiGraph()
+        self._lock = threading.Lock()
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The graph as of the newest committed change. Callers must not modify it."""
+        self.catch_up()
+        return self._graph
+
+    def catch_up(self) -> int:
+        """Load or apply pending changes; return the seq the graph now reflects."""
+        with self._lock:
+            if self.seq < 0:
+                self._load()
+            while True:
+                changes = self.store.changes_since(self.seq, self.batch)
+                for change in changes:
+                    self._apply(change)
+                    self.seq = change.seq
+                if len(changes) < self.batch:
+                    return self.seq
+
+    def reset(self) -> None:
+        """Forget everything; the next read reloads from a snapshot."""
+        with self._lock:
+            self.seq = -1
+
+    def _load(self) -> None:
+        graph = nx.MultiDiGraph()
+        with self.store.snapshot() as (seq, nodes, relationships):
+            graph.add_nodes_from((node.id, _node_attrs(node)) for node in nodes)
+            graph.add_edges_from((rel.source, rel.target, rel.id, _rel_attrs(rel)) for rel in relationships)
+        self._graph, self.seq = graph, seq
+
+    def _apply(self, change: Change) -> None:
+        graph, op = self._graph, change.operation
+        if op in (Operation.CREATE_NODE, Operation.UPDATE_NODE):
+            record = change.after
+            attrs = {k: v for k, v in record.items() if k not in ("id", "created_at", "updated_at", "version")}
+            if op == Operation.UPDATE_NODE and record["id"] in graph:
+                graph.nodes[record["id"]].clear()
+            graph.add_node(record["id"], **attrs, updated_at=record.get("updated_at"))
+        elif op == Operation.DELETE_NODE:
+            if change.subject in graph:
+                graph.remove_node(change.subject)
+        elif op == Operation.CREATE_RELATIONSHIP:
+            record = change.after
+            attrs = {k: v for k, v in record.items() if k not in ("id", "from", "to", "created_at")}
+            graph.add_edge(record["from"], record["to"], key=record["id"], **attrs)
+        elif op == Operation.DELETE_RELATIONSHIP:
+            record = change.before
+            if graph.has_edge(record["from"], record["to"], key=record["id"]):
+                graph.remove_edge(record["from"], record["to"], key=record["id"])
+
+
+def _node_attrs(node: Node) -> dict:
+    return {"type": node.type, **node.properties, "updated_at": node.updated_at}
+
+
+def _rel_attrs(rel: Relationship) -> dict:
+    return {"type": rel.type, **rel.properties}

@@ -1,0 +1,177 @@
+"""The service: every write goes through here, checked against the vocabulary and its rules.
+
+HTTP views, the CLI and the seed loader call these methods; none of them touches a store directly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from marshmallow import ValidationError
+
+from .errors import Invalid, NotFound
+from .projection import Projection
+from .rules import check_links_after_update, check_new_relationship
+from .schemas import SchemaSet
+from .store.model import Node, Relationship
+from .store.port import GraphStore, GraphTransaction, Page
+from .vocabulary import NodeType, RelationshipType, Vocabulary
+
+__all__ = ["GraphService"]
+
+
+class GraphService:
+    def __init__(self, vocabulary: Vocabulary, store: GraphStore):
+        self.vocabulary = vocabulary
+        self.schemas = SchemaSet(vocabulary)
+        self.store = store
+        self.projection = Projection(store)
+
+    # -- nodes ---------------------------------------------------------------------------------
+
+    def create_node(self, type_name: str, body: dict[str, Any], actor: str) -> Node:
+        node_type = self.node_type(type_name)
+        properties = self._validated(node_type, body)
+        node_id = properties.pop("id", None) or new_node_id(node_type)
+        with self.store.transaction(actor) as tx:
+            return tx.create_node(node_type.name, node_id, _without_nulls(properties))
+
+    def update_node(self, node_id: str, body: dict[str, Any], actor: str, type_name: str | None = None) -> Node:
+        """Apply a partial change: given properties are replaced, ``null`` removes an optional one."""
+        with self.store.transaction(actor) as tx:
+            node = self._require(tx, node_id, type_name)
+            changes = self._validated(self.node_type(node.type), body, partial=True)
+            if "id" in changes and changes.pop("id") != node_id:
+                raise Invalid("A node's id cannot be changed.", {"id": ["Cannot be changed."]})
+            merged = _without_nulls({**node.properties, **changes})
+            if merged == node.properties:
+                return node
+            updated = tx.update_node(node_id, merged)
+            check_links_after_update(self.vocabulary, tx, updated)
+            return updated
+
+    def delete_node(self, node_id: str, actor: str, type_name: str | None = None) -> Node:
+        with self.store.transaction(actor) as tx:
+            self._require(tx, node_id, type_name)
+            return tx.delete_node(node_id)
+
+    def get_node(self, node_id: str, type_name: str | None = None) -> Node:
+        return self._require(self.store, node_id, type_name)
+
+    def list_nodes(self, type_name: str, text: str | None = None, equals: dict[str, Any] | None = None,
+                   limit: int = 50, offset: int = 0) -> Page:
+        return self.store.find_nodes(self.node_type(type_name).name, text=text, equals=equals,
+                                     limit=limit, offset=offset)
+
+    # -- relationships -------------------------------------------------------------------------
+
+    def create_relationship(self, rel_type: str, source: str, target: str, properties: dict[str, Any],
+                            actor: str, rel_id: str | None = None) -> Relationship:
+        with self.store.transaction(actor) as tx:
+            return self.add_relationship(tx, rel_type, source, target, properties, rel_id)
+
+    def add_relationship(self, tx: GraphTransaction, type_name: str, source_id: str, target_id: str,
+                         properties: dict[str, Any], rel_id: str | None = None,
+                         tolerate: frozenset[str] = frozenset(),
+                         tolerated: list[str] | None = None) -> Relationship:
+        """Check and create one relationship inside an open transaction.
+
+        ``tolerate`` names cardinality rules a bulk load of legacy data may breach (see rules.py);
+        the ids of rules actually breached are appended to ``tolerated``. Privacy rules never yield.
+        """
+        rel_type = self.relationship_type(type_name)
+        properties = self.relationship_properties(rel_type, properties)
+        source, target = tx.get_node(source_id), tx.get_node(target_id)
+        missing = {key: [f"No node has id '{value}'."]
+                   for key, value, node in (("from", source_id, source), ("to", target_id, target)) if node is None}
+        if missing:
+            raise Invalid("The relationship must join two existing nodes.", missing)
+        breached = check_new_relationship(self.vocabulary, tx, rel_type, source, target, tolerate)
+        if tolerated is not None:
+            tolerated.extend(breached)
+        return tx.create_relationship(rel_type.name, source_id, target_id, properties,
+                                      rel_id or new_relationship_id())
+
+    def relationship_type(self, name: str) -> RelationshipType:
+        rel_type = self.vocabulary.relationship_type(name)
+        if rel_type is None:
+            known = ", ".join(sorted(self.vocabulary.relationship_types))
+            raise Invalid(f"Unknown relationship type '{name}'.", {"type": [f"Must be one of: {known}."]})
+        return rel_type
+
+    def relationship_properties(self, rel_type: RelationshipType, properties: Any) -> dict[str, Any]:
+        """The relationship's properties, checked against its type, without nulls."""
+        try:
+            clean = self.schemas.validate_relationship_properties(rel_type, properties)
+        except ValidationError as exc:
+            raise _invalid(exc, f"Invalid properties for {rel_type.name}.") from exc
+        return _without_nulls(clean)
+
+    def delete_relationship(self, rel_id: str, actor: str) -> Relationship:
+        with self.store.transaction(actor) as tx:
+            return tx.delete_relationship(rel_id)
+
+    def get_relationship(self, rel_id: str) -> Relationship:
+        rel = self.store.get_relationship(rel_id)
+        if rel is None:
+            raise NotFound(f"No relationship has id '{rel_id}'.")
+        return rel
+
+    def list_relationships(self, rel_type=None, source=None, target=None, limit=50, offset=0) -> Page:
+        return self.store.find_relationships(rel_type=rel_type, source=source, target=target,
+                                             limit=limit, offset=offset)
+
+    # -- reads for analyses ---------------------------------------------------------------------
+
+    def graph(self):
+        """The projection, caught up with every committed change."""
+        return self.projection.graph()
+
+    def counts(self) -> tuple[int, int]:
+        graph = self.graph()
+        return graph.number_of_nodes(), graph.number_of_edges()
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def node_type(self, name: str) -> NodeType:
+        node_type = self.vocabulary.node_type(name)
+        if node_type is None:
+            known = ", ".join(sorted(self.vocabulary.node_types))
+            raise Invalid(f"Unknown node type '{name}'.", {"type": [f"Must be one of: {known}."]})
+        return node_type
+
+    def node_properties(self, node_type: NodeType, body: Any) -> dict[str, Any]:
+        """A full node body (``id`` allowed) checked against its type, without nulls."""
+        return _without_nulls(self._validated(node_type, body))
+
+    def _validated(self, node_type: NodeType, body: Any, partial: bool = False) -> dict[str, Any]:
+        try:
+            return self.schemas.validate_node(node_type, body, partial=partial)
+        except ValidationError as exc:
+            raise _invalid(exc, f"Invalid {node_type.name}.") from exc
+
+    def _require(self, reader, node_id: str, type_name: str | None) -> Node:
+        node = reader.get_node(node_id)
+        if node is None or (type_name is not None and node.type != type_name):
+            kind = f"{type_name}" if type_name else "node"
+            raise NotFound(f"No {kind} has id '{node_id}'.")
+        return node
+
+
+def new_node_id(node_type: NodeType) -> str:
+    return f"{node_type.name.lower()}-{uuid.uuid4().hex[:12]}"
+
+
+def new_relationship_id() -> str:
+    return f"rel-{uuid.uuid4().hex[:16]}"
+
+
+def _without_nulls(properties: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in properties.items() if value is not None}
+
+
+def _invalid(exc: ValidationError, message: str = "The request body is invalid.") -> Invalid:
+    errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+    fields = ", ".join(sorted(errors))
+    return Invalid(f"{message} Check: {fields}.", errors)

@@ -1,0 +1,99 @@
+"""The store port: what the service needs from a store of record, whatever the engine.
+
+A store keeps nodes, relationships and an append-only change log. Every write happens inside
+``store.transaction(actor)`` and appends one change-log entry per change in the same engine
+transaction, so the audit history and the projections never miss or invent a change.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from .model import Change, Node, Relationship
+
+__all__ = ["GraphReader", "GraphStore", "GraphTransaction", "Page"]
+
+Page = tuple[list[Any], int]  # (items, total matching)
+
+
+class GraphReader(ABC):
+    """Reads shared by the store and its transactions."""
+
+    @abstractmethod
+    def get_node(self, node_id: str) -> Node | None: ...
+
+    @abstractmethod
+    def find_nodes(self, node_type: str, *, text: str | None = None, equals: dict[str, Any] | None = None,
+                   limit: int = 50, offset: int = 0) -> Page:
+        """Nodes of one type, optionally whose main property contains ``text`` and whose
+        properties equal ``equals``; ordered by main property then id."""
+
+    @abstractmethod
+    def get_relationship(self, rel_id: str) -> Relationship | None: ...
+
+    @abstractmethod
+    def find_relationships(self, *, rel_type: str | None = None, source: str | None = None,
+                           target: str | None = None, limit: int = 50, offset: int = 0) -> Page: ...
+
+    @abstractmethod
+    def relationships_of(self, node_id: str) -> list[Relationship]:
+        """Every relationship that starts or ends at the node."""
+
+
+class GraphTransaction(GraphReader):
+    """One atomic unit of writes; each write is logged in the change log as it is made."""
+
+    @abstractmethod
+    def create_node(self, node_type: str, node_id: str, properties: dict[str, Any]) -> Node: ...
+
+    @abstractmethod
+    def update_node(self, node_id: str, properties: dict[str, Any]) -> Node:
+        """Replace the node's properties with ``properties`` (the whole new set)."""
+
+    @abstractmethod
+    def delete_node(self, node_id: str) -> Node:
+        """Delete the node and, first, every relationship touching it (each logged)."""
+
+    @abstractmethod
+    def create_relationship(self, rel_type: str, source: str, target: str,
+                            properties: dict[str, Any], rel_id: str) -> Relationship: ...
+
+    @abstractmethod
+    def delete_relationship(self, rel_id: str) -> Relationship: ...
+
+
+class GraphStore(GraphReader):
+    """A store of record. Adapters are named after their engine."""
+
+    name: str = "abstract"
+
+    @abstractmethod
+    def initialise(self) -> None:
+        """Create tables, constraints and indexes if missing; harmless to run twice."""
+
+    @abstractmethod
+    def transaction(self, actor: str) -> AbstractContextManager[GraphTransaction]:
+        """Commit on normal exit, roll back on an exception. Durable once the block returns."""
+
+    @abstractmethod
+    def count(self) -> tuple[int, int]:
+        """(number of nodes, number of relationships)."""
+
+    @abstractmethod
+    def last_seq(self) -> int:
+        """The seq of the newest change-log entry (0 when the log is empty)."""
+
+    @abstractmethod
+    def changes_since(self, seq: int, limit: int = 10_000) -> list[Change]:
+        """Change-log entries with seq greater than ``seq``, oldest first."""
+
+    @abstractmethod
+    def snapshot(self) -> AbstractContextManager[tuple[int, Iterator[Node], Iterator[Relationship]]]:
+        """A consistent read view for building a projection: (seq, all nodes, all relationships),
+        the nodes and relationships being exactly those after change ``seq``. Iterate inside the block."""
+
+    @abstractmethod
+    def close(self) -> None: ...

@@ -1,0 +1,293 @@
+"""SqliteStore: the embedded store of record (one SQLite file, WAL, durable commits)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import Conflict, NotFound, StoreUnavailable
+from .model import Change, Node, Operation, Relationship, utc_now
+from .port import GraphReader, GraphStore, GraphTransaction, Page
+
+__all__ = ["SqliteStore"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    props TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS nodes_by_type_label ON nodes(type, label COLLATE NOCASE, id);
+CREATE TABLE IF NOT EXISTS relationships (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    source TEXT NOT NULL REFERENCES nodes(id),
+    target TEXT NOT NULL REFERENCES nodes(id),
+    props TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS relationships_by_source ON relationships(source, type);
+CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships(target, type);
+CREATE INDEX IF NOT EXISTS relationships_by_type ON relationships(type);
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX IF NOT EXISTS changes_by_subject ON changes(subject, seq);
+"""
+
+_NODE_COLUMNS = "id, type, props, created_at, updated_at, version"
+_REL_COLUMNS = "id, type, source, target, props, created_at"
+
+
+class _SqliteReader(GraphReader):
+    """Reads over one connection; shared by the store and its transactions."""
+
+    main_property: dict[str, str]
+
+    def _conn(self) -> sqlite3.Connection:
+        raise NotImplementedError
+
+    def get_node(self, node_id: str) -> Node | None:
+        row = self._conn().execute(f"SELECT {_NODE_COLUMNS} FROM nodes WHERE id = ?", (node_id,)).fetchone()
+        return _node(row) if row else None
+
+    def find_nodes(self, node_type, *, text=None, equals=None, limit=50, offset=0) -> Page:
+        where, args = ["type = ?"], [node_type]
+        if text:
+            where.append("label LIKE ? ESCAPE '\\' COLLATE NOCASE")
+            args.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        for name, value in (equals or {}).items():
+            where.append("json_extract(props, ?) = ?")
+            args.extend(["$." + name, value])
+        clause = " AND ".join(where)
+        total = self._conn().execute(f"SELECT count(*) FROM nodes WHERE {clause}", args).fetchone()[0]
+        rows = self._conn().execute(
+            f"SELECT {_NODE_COLUMNS} FROM nodes WHERE {clause} ORDER BY label COLLATE NOCASE, id LIMIT ? OFFSET ?",
+            [*args, limit, offset]).fetchall()
+        return [_node(row) for row in rows], total
+
+    def get_relationship(self, rel_id: str) -> Relationship | None:
+        row = self._conn().execute(f"SELECT {_REL_COLUMNS} FROM relationships WHERE id = ?", (rel_id,)).fetchone()
+        return _relationship(row) if row else None
+
+    def find_relationships(self, *, rel_type=None, source=None, target=None, limit=50, offset=0) -> Page:
+        where, args = [], []
+        for column, value in (("type", rel_type), ("source", source), ("target", target)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        total = self._conn().execute(f"SELECT count(*) FROM relationships {clause}", args).fetchone()[0]
+        rows = self._conn().execute(
+            f"SELECT {_REL_COLUMNS} FROM relationships {clause} ORDER BY created_at, id LIMIT ? OFFSET ?",
+            [*args, limit, offset]).fetchall()
+        return [_relationship(row) for row in rows], total
+
+    def relationships_of(self, node_id: str) -> list[Relationship]:
+        rows = self._conn().execute(
+            f"SELECT {_REL_COLUMNS} FROM relationships WHERE source = ? "
+            f"UNION SELECT {_REL_COLUMNS} FROM relationships WHERE target = ? ORDER BY 6, 1",
+            (node_id, node_id)).fetchall()
+        return [_relationship(row) for row in rows]
+
+
+class _SqliteTransaction(_SqliteReader, GraphTransaction):
+    def __init__(self, conn: sqlite3.Connection, actor: str, main_property: dict[str, str]):
+        self.conn, self.actor, self.main_property = conn, actor, main_property
+
+    def _conn(self) -> sqlite3.Connection:
+        return self.conn
+
+    def create_node(self, node_type, node_id, properties) -> Node:
+        now = utc_now()
+        node = Node(node_id, node_type, dict(properties), now, now, 1)
+        try:
+            self.conn.execute(f"INSERT INTO nodes ({_NODE_COLUMNS}, label) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              (node.id, node.type, _dumps(node.properties), now, now, 1, self._label(node)))
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"A node with id '{node_id}' already exists.", {"id": ["Already in use."]}) from exc
+        self._log(Operation.CREATE_NODE, node.id, None, node.as_record(), now)
+        return node
+
+    def update_node(self, node_id, properties) -> Node:
+        before = self._require_node(node_id)
+        now = utc_now()
+        after = Node(node_id, before.type, dict(properties), before.created_at, now, before.version + 1)
+        self.conn.execute("UPDATE nodes SET props = ?, label = ?, updated_at = ?, version = ? WHERE id = ?",
+                          (_dumps(after.properties), self._label(after), now, after.version, node_id))
+        self._log(Operation.UPDATE_NODE, node_id, before.as_record(), after.as_record(), now)
+        return after
+
+    def delete_node(self, node_id) -> Node:
+        node = self._require_node(node_id)
+        for rel in self.relationships_of(node_id):
+            self.delete_relationship(rel.id)
+        self.conn.execute("DELETE FROM nodes WHERE id = ?", (node_id,))
+        self._log(Operation.DELETE_NODE, node_id, node.as_record(), None)
+        return node
+
+    def create_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
+        now = utc_now()
+        rel = Relationship(rel_id, rel_type, source, target, dict(properties), now)
+        try:
+            self.conn.execute(f"INSERT INTO relationships ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                              (rel.id, rel.type, rel.source, rel.target, _dumps(rel.properties), now))
+        except sqlite3.IntegrityError as exc:
+            if self.get_relationship(rel_id):
+                raise Conflict(f"A relationship with id '{rel_id}' already exists.",
+                               {"id": ["Already in use."]}) from exc
+            raise NotFound("A relationship must join two existing nodes.") from exc
+        self._log(Operation.CREATE_RELATIONSHIP, rel.id, None, rel.as_record(), now)
+        return rel
+
+    def delete_relationship(self, rel_id) -> Relationship:
+        rel = self.get_relationship(rel_id)
+        if rel is None:
+            raise NotFound(f"No relationship has id '{rel_id}'.")
+        self.conn.execute("DELETE FROM relationships WHERE id = ?", (rel_id,))
+        self._log(Operation.DELETE_RELATIONSHIP, rel_id, rel.as_record(), None)
+        return rel
+
+    def _require_node(self, node_id: str) -> Node:
+        node = self.get_node(node_id)
+        if node is None:
+            raise NotFound(f"No node has id '{node_id}'.")
+        return node
+
+    def _label(self, node: Node) -> str:
+        return str(node.properties.get(self.main_property.get(node.type, ""), ""))
+
+    def _log(self, operation, subject, before, after, at=None) -> None:
+        self.conn.execute(
+            "INSERT INTO changes (at, actor, operation, subject, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+            (at or utc_now(), self.actor, operation, subject,
+             None if before is None else _dumps(before), None if after is None else _dumps(after)))
+
+
+class SqliteStore(_SqliteReader, GraphStore):
+    """One SQLite file in WAL mode; ``synchronous=FULL`` so a commit is on disk before we answer.
+
+    Each thread gets its own connection. Writers take the write lock up front (BEGIN IMMEDIATE),
+    so rules checked inside a transaction still hold when it commits, across processes too.
+    """
+
+    name = "sqlite"
+
+    def __init__(self, path: str | Path, main_property: dict[str, str], busy_timeout_ms: int = 10_000):
+        self.path = str(path)
+        self.main_property = dict(main_property)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                   timeout=self.busy_timeout_ms / 1000)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+            with _translate_errors():
+                conn.executescript(SCHEMA)  # idempotent: a fresh file is usable at once
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def initialise(self) -> None:
+        with _translate_errors():
+            self._conn().executescript(SCHEMA)
+
+    @contextmanager
+    def transaction(self, actor: str) -> Iterator[GraphTransaction]:
+        conn = self._conn()
+        with _translate_errors():
+            conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield _SqliteTransaction(conn, actor, self.main_property)
+            with _translate_errors():
+                conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # SQLite may already have rolled back (e.g. after SQLITE_FULL)
+                conn.execute("ROLLBACK")
+            raise
+
+    def count(self) -> tuple[int, int]:
+        conn = self._conn()
+        return (conn.execute("SELECT count(*) FROM nodes").fetchone()[0],
+                conn.execute("SELECT count(*) FROM relationships").fetchone()[0])
+
+    def last_seq(self) -> int:
+        return self._conn().execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+
+    def changes_since(self, seq: int, limit: int = 10_000) -> list[Change]:
+        rows = self._conn().execute(
+            "SELECT seq, at, actor, operation, subject, before, after FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit)).fetchall()
+        return [Change(s, at, actor, op, subj, _loads(b), _loads(a)) for s, at, actor, op, subj, b, a in rows]
+
+    @contextmanager
+    def snapshot(self):
+        conn = self._conn()
+        conn.execute("BEGIN")  # a WAL read transaction: one consistent view for all three queries
+        try:
+            seq = conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+            nodes = (_node(row) for row in conn.execute(f"SELECT {_NODE_COLUMNS} FROM nodes"))
+            rel_cursor = conn.cursor()
+            rels = (_relationship(row) for row in rel_cursor.execute(f"SELECT {_REL_COLUMNS} FROM relationships"))
+            yield seq, nodes, rels
+        finally:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+@contextmanager
+def _translate_errors():
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreUnavailable("The store is busy; try again in a moment.") from exc
+        raise
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _node(row) -> Node:
+    return Node(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5])
+
+
+def _relationship(row) -> Relationship:
+    return Relationship(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])

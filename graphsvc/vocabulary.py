@@ -1,0 +1,266 @@
+"""The vocabulary: node types, relationship types and rules, loaded from ``schema/``.
+
+Everything that knows a type name reads it from here; nothing else hard-codes the vocabulary.
+The loader checks the file thoroughly at start-up so that a bad edit fails loudly and early.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "PROPERTY_TYPES",
+    "RESERVED_NAMES",
+    "NodeType",
+    "PropertySpec",
+    "RelationshipType",
+    "Rule",
+    "Vocabulary",
+    "VocabularyError",
+    "default_vocabulary_path",
+    "load_vocabulary",
+]
+
+PROPERTY_TYPES = frozenset({"string", "text", "enum", "date", "integer", "number", "boolean", "email", "url"})
+RESERVED_NAMES = frozenset({"id", "type", "from", "to", "created_at", "updated_at", "version"})
+RULE_KINDS = frozenset({"forbidden_link", "max_incoming"})
+
+# Privacy by construction: the service never records an individual's ethnicity, racial identity
+# or caucus membership, so the vocabulary may not even declare a property that could hold one.
+_FORBIDDEN_PROPERTY = re.compile(r"ethnic|race|racial|caucus|heritage|skin|colou?r_of", re.IGNORECASE)
+_TYPE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
+_REL_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+_PROP_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_PLURAL = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+
+
+class VocabularyError(ValueError):
+    """The vocabulary file is malformed; the message says where."""
+
+
+@dataclass(frozen=True)
+class PropertySpec:
+    name: str
+    type: str
+    required: bool = False
+    values: tuple[str, ...] = ()
+    max_length: int | None = None
+    sensitive: bool = False
+    description: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type, "required": self.required}
+        if self.values:
+            out["values"] = list(self.values)
+        if self.max_length is not None:
+            out["max_length"] = self.max_length
+        if self.sensitive:
+            out["sensitive"] = True
+        if self.description:
+            out["description"] = self.description
+        return out
+
+
+@dataclass(frozen=True)
+class NodeType:
+    name: str
+    plural: str
+    properties: dict[str, PropertySpec]
+    description: str = ""
+
+    @property
+    def main_property(self) -> str:
+        """The property that names the node (its name, title or statement)."""
+        return next(iter(self.properties))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "plural": self.plural,
+            "description": self.description,
+            "main_property": self.main_property,
+            "properties": {name: spec.as_dict() for name, spec in self.properties.items()},
+        }
+
+
+@dataclass(frozen=True)
+class RelationshipType:
+    name: str
+    endpoints: frozenset[tuple[str, str]]
+    properties: dict[str, PropertySpec]
+    description: str = ""
+
+    def allows(self, from_type: str, to_type: str) -> bool:
+        return (from_type, to_type) in self.endpoints
+
+    def describe_endpoints(self) -> str:
+        return ", ".join(f"{a}->{b}" for a, b in sorted(self.endpoints))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "endpoints": [list(pair) for pair in sorted(self.endpoints)],
+            "properties": {name: spec.as_dict() for name, spec in self.properties.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    relationship: str
+    message: str
+    from_type: str | None = None
+    to_type: str | None = None
+    to_where: dict[str, Any] = field(default_factory=dict)
+    max: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"id": self.id, "kind": self.kind, "relationship": self.relationship, "message": self.message}
+        for key in ("from_type", "to_type", "max"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.to_where:
+            out["to_where"] = dict(self.to_where)
+        return out
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    version: int
+    node_types: dict[str, NodeType]
+    relationship_types: dict[str, RelationshipType]
+    rules: tuple[Rule, ...]
+    source: str = ""
+
+    def node_type(self, name: str) -> NodeType | None:
+        return self.node_types.get(name)
+
+    def by_plural(self, plural: str) -> NodeType | None:
+        return next((t for t in self.node_types.values() if t.plural == plural), None)
+
+    def relationship_type(self, name: str) -> RelationshipType | None:
+        return self.relationship_types.get(name)
+
+    def rules_for(self, relationship: str) -> list[Rule]:
+        return [rule for rule in self.rules if rule.relationship == relationship]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "node_types": {name: t.as_dict() for name, t in self.node_types.items()},
+            "relationship_types": {name: t.as_dict() for name, t in self.relationship_types.items()},
+            "rules": [rule.as_dict() for rule in self.rules],
+        }
+
+
+def default_vocabulary_path() -> Path:
+    """``schema/vocabulary.yaml`` beside the package (a source checkout or an editable install)."""
+    return Path(__file__).resolve().parent.parent / "schema" / "vocabulary.yaml"
+
+
+def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
+    """Read and check the vocabulary file; raise VocabularyError naming the first problem.
+
+    >>> vocab = load_vocabulary()
+    >>> vocab.by_plural("initiatives").name
+    'Initiative'
+    """
+    path = Path(path) if path else default_vocabulary_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise VocabularyError(f"cannot read vocabulary {path}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise VocabularyError(f"{path}: expected a mapping at the top level")
+    node_types = _node_types(raw.get("node_types"))
+    relationship_types = _relationship_types(raw.get("relationship_types"), node_types)
+    rules = tuple(_rule(i, r, node_types, relationship_types) for i, r in enumerate(raw.get("rules") or []))
+    return Vocabulary(int(raw.get("version", 1)), node_types, relationship_types, rules, str(path))
+
+
+def _node_types(raw: Any) -> dict[str, NodeType]:
+    if not isinstance(raw, dict) or not raw:
+        raise VocabularyError("node_types: expected a non-empty mapping")
+    types: dict[str, NodeType] = {}
+    plurals: set[str] = set()
+    for name, body in raw.items():
+        where = f"node_types.{name}"
+        _check(_TYPE_NAME.match(str(name)), f"{where}: type names are CamelCase")
+        _check(isinstance(body, dict), f"{where}: expected a mapping")
+        plural = body.get("plural")
+        _check(isinstance(plural, str) and _PLURAL.match(plural), f"{where}.plural: lower-case word required")
+        _check(plural not in plurals, f"{where}.plural: '{plural}' is used twice")
+        plurals.add(plural)
+        properties = _properties(body.get("properties"), where, need_one=True)
+        main = next(iter(properties.values()))
+        _check(main.type in {"string", "text"}, f"{where}: the first (main) property must be a string")
+        types[name] = NodeType(name, plural, properties, str(body.get("description", "")))
+    return types
+
+
+def _relationship_types(raw: Any, node_types: dict[str, NodeType]) -> dict[str, RelationshipType]:
+    if not isinstance(raw, dict) or not raw:
+        raise VocabularyError("relationship_types: expected a non-empty mapping")
+    types: dict[str, RelationshipType] = {}
+    for name, body in raw.items():
+        where = f"relationship_types.{name}"
+        _check(_REL_NAME.match(str(name)), f"{where}: relationship names are UPPER_SNAKE_CASE")
+        _check(isinstance(body, dict), f"{where}: expected a mapping")
+        pairs = body.get("endpoints")
+        _check(isinstance(pairs, list) and pairs, f"{where}.endpoints: list of [from, to] pairs required")
+        endpoints = set()
+        for pair in pairs:
+            _check(isinstance(pair, list) and len(pair) == 2, f"{where}.endpoints: {pair!r} is not a pair")
+            for end in pair:
+                _check(end in node_types, f"{where}.endpoints: unknown node type {end!r}")
+            endpoints.add((pair[0], pair[1]))
+        properties = _properties(body.get("properties"), where, need_one=False)
+        types[name] = RelationshipType(name, frozenset(endpoints), properties, str(body.get("description", "")))
+    return types
+
+
+def _properties(raw: Any, where: str, need_one: bool) -> dict[str, PropertySpec]:
+    raw = raw or {}
+    _check(isinstance(raw, dict), f"{where}.properties: expected a mapping")
+    _check(raw or not need_one, f"{where}.properties: at least one property is required")
+    specs: dict[str, PropertySpec] = {}
+    for name, body in raw.items():
+        at = f"{where}.properties.{name}"
+        _check(_PROP_NAME.match(str(name)), f"{at}: property names are lower_snake_case")
+        _check(name not in RESERVED_NAMES, f"{at}: '{name}' is reserved")
+        _check(not _FORBIDDEN_PROPERTY.search(name), f"{at}: the service never records ethnicity, "
+               "racial identity or caucus membership")
+        _check(isinstance(body, dict), f"{at}: expected a mapping")
+        kind = body.get("type")
+        _check(kind in PROPERTY_TYPES, f"{at}.type: one of {sorted(PROPERTY_TYPES)} required")
+        values = tuple(str(v) for v in body.get("values") or ())
+        _check(kind != "enum" or values, f"{at}.values: an enum needs values")
+        max_length = body.get("max_length")
+        _check(max_length is None or (isinstance(max_length, int) and max_length > 0),
+               f"{at}.max_length: positive integer required")
+        specs[name] = PropertySpec(name, kind, bool(body.get("required", False)), values, max_length,
+                                   bool(body.get("sensitive", False)), str(body.get("description", "")))
+    return specs
+
+
+def _rule(index: int, raw: Any, node_types: dict, relationship_types: dict) -> Rule:
+    where = f"rules[{index}]"
+    _check(isinstance(raw, dict), f"{where}: expected a mapping")
+    kind, rel = raw.get("kind"), raw.get("relationship")
+    _check(kind in RULE_KINDS, f"{where}.kind: one of {sorted(RULE_KINDS)} required")
+    _check(rel in relationship_types, f"{where}.relationship: unknown relationship type {rel!r}")
+    for key in ("from_type", "to_type"):
+        _check(raw.get(key) is None or raw[key] in node_types, f"{where}.{key}: unknown node type")
+    _check(kind != "max_incoming" or isinstance(raw.get("max"), int), f"{where}.max: integer required")
+    return Rule(str(raw.get("id") or f"rule-{index}"), kind, rel, " ".join(str(raw.get("message", "")).split()),
+                raw.get("from_type"), raw.get("to_type"), dict(raw.get("to_where") or {}), raw.get("max"))
+
+
+def _check(condition: Any, message: str) -> None:
+    if not condition:
+        raise VocabularyError(message)

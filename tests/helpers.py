@@ -1,0 +1,36 @@
+"""Small builders shared by tests: minimal valid bodies for any node type, from the vocabulary."""
+
+from __future__ import annotations
+
+from graphsvc.vocabulary import NodeType, PropertySpec
+
+SAMPLE_VALUES = {
+    "string": "Sample text",
+    "text": "A longer sample description.",
+    "date": "2026-03-01",
+    "integer": 3,
+    "number": 2.5,
+    "boolean": True,
+    "email": "someone@example.org",
+    "url": "https://example.org/page",
+}
+
+
+def sample_value(spec: PropertySpec):
+    return spec.values[0] if spec.type == "enum" else SAMPLE_VALUES[spec.type]
+
+
+def minimal_body(node_type: NodeType, **extra) -> dict:
+    """Only the required properties, each with a valid sample value."""
+    body = {name: sample_value(spec) for name, spec in node_type.properties.items() if spec.required}
+    body[node_type.main_property] = f"Sample {node_type.name}"
+    body.update(extra)
+    return body
+
+
+def full_body(node_type: NodeType, **extra) -> dict:
+    """Every property with a valid sample value."""
+    body = {name: sample_value(spec) for name, spec in node_type.properties.items()}
+    body[node_type.main_property] = f"Full {node_type.name}"
+    body.update(extra)
+    return body
