@@ -87,6 +87,10 @@ def register_commands(app: Flask) -> None:
                    f"with {workers} workers.")
         serve(host, port, workers, timeout)
 
+    from .commands import register_all
+
+    register_all(app)
+
 
 class _AppCommands(click.Group):
     """The app's own CLI commands (those registered on ``app.cli``), without Flask's --app options."""

@@ -22,8 +22,12 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
     for variable, key in mapping.items():
         if env.get(variable):
             settings[key] = env[variable]
-    if env.get("GRAPHSVC_MAX_BODY_BYTES"):
-        settings["MAX_CONTENT_LENGTH"] = int(env["GRAPHSVC_MAX_BODY_BYTES"])
+    for variable, key in (("GRAPHSVC_MAX_BODY_BYTES", "MAX_CONTENT_LENGTH"),
+                          ("GRAPHSVC_GAP_STALE_DAYS", "GAP_STALE_DAYS"),
+                          ("GRAPHSVC_GAP_OVERLOAD_ACTIONS", "GAP_OVERLOAD_ACTIONS"),
+                          ("GRAPHSVC_GAP_SCHEDULE_DAYS", "GAP_SCHEDULE_DAYS")):
+        if env.get(variable):
+            settings[key] = int(env[variable])
     return settings
 
 
@@ -32,6 +36,10 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE": None,  # default: <instance path>/graphsvc.sqlite3
     "VOCABULARY": None,  # default: schema/vocabulary.yaml
     "MAX_CONTENT_LENGTH": ONE_MIB,
+    # Gap thresholds (each can also be given per request).
+    "GAP_STALE_DAYS": 60,  # an open action unchanged this long is stale
+    "GAP_OVERLOAD_ACTIONS": 5,  # an owner accountable for more open actions than this is overloaded
+    "GAP_SCHEDULE_DAYS": 183,  # a theme needs an event within this horizon (about six months)
     "JSON_SORT_KEYS": False,
     "API_TITLE": "graphsvc",
     "API_VERSION": "v1",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Conflict", "DomainError", "Invalid", "NotFound", "StoreUnavailable"]
+__all__ = ["Conflict", "DomainError", "Invalid", "NotFound", "StoreUnavailable", "TooExpensive"]
 
 
 class DomainError(Exception):
@@ -40,3 +40,9 @@ class StoreUnavailable(DomainError):
     """The store cannot be reached or is busy beyond the wait limit (HTTP 503)."""
 
     status = 503
+
+
+class TooExpensive(DomainError):
+    """The query would run too long on this graph; narrow it (HTTP 422, never a hang)."""
+
+    status = 422

@@ -15,6 +15,10 @@ class _GraphsvcServer(BaseApplication):
     def load_config(self):
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:
+            # No runtime control socket: nothing outside the process should steer the workers,
+            # and several servers on one machine must not fight over one socket path.
+            self.cfg.set("control_socket_disable", True)
 
     def load(self):
         from . import create_app

@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Flask
 
 from ..app import get_service
+from .connections import connections_blueprint
 from .errors import GraphApi, register_error_handlers
+from .gaps import gaps_blueprint
 from .meta import blp as meta_blp
 from .meta import register_docs_assets
 from .nodes import node_blueprint, nodes_blp
+from .overlaps import overlaps_blueprint
 from .relationships import relationships_blueprint
 
 __all__ = ["register_api"]
@@ -24,4 +27,7 @@ def register_api(app: Flask) -> GraphApi:
         api.register_blueprint(node_blueprint(service, node_type))
     api.register_blueprint(nodes_blp)
     api.register_blueprint(relationships_blueprint(service))
+    api.register_blueprint(gaps_blueprint(service))
+    api.register_blueprint(overlaps_blueprint(service))
+    api.register_blueprint(connections_blueprint(service))
     return api

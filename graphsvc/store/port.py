@@ -91,6 +91,12 @@ class GraphStore(GraphReader):
         """Change-log entries with seq greater than ``seq``, oldest first."""
 
     @abstractmethod
+    def history(self, *, subject: str | None = None, actor: str | None = None, since: str | None = None,
+                limit: int = 100) -> list[Change]:
+        """Change-log entries, newest first, optionally about one subject, by one actor, or at or
+        after the UTC time ``since`` (ISO 8601)."""
+
+    @abstractmethod
     def snapshot(self) -> AbstractContextManager[tuple[int, Iterator[Node], Iterator[Relationship]]]:
         """A consistent read view for building a projection: (seq, all nodes, all relationships),
         the nodes and relationships being exactly those after change ``seq``. Iterate inside the block."""

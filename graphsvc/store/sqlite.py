@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS changes (
     after TEXT
 );
 CREATE INDEX IF NOT EXISTS changes_by_subject ON changes(subject, seq);
+CREATE INDEX IF NOT EXISTS changes_by_actor ON changes(actor, seq);
 """
 
 _NODE_COLUMNS = "id, type, props, created_at, updated_at, version"
@@ -245,6 +246,18 @@ class SqliteStore(_SqliteReader, GraphStore):
             "SELECT seq, at, actor, operation, subject, before, after FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
             (seq, limit)).fetchall()
         return [Change(s, at, actor, op, subj, _loads(b), _loads(a)) for s, at, actor, op, subj, b, a in rows]
+
+    def history(self, *, subject=None, actor=None, since=None, limit=100) -> list[Change]:
+        where, args = [], []
+        for clause, value in (("subject = ?", subject), ("actor = ?", actor), ("at >= ?", since)):
+            if value is not None:
+                where.append(clause)
+                args.append(value)
+        sql = "SELECT seq, at, actor, operation, subject, before, after FROM changes"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._conn().execute(sql + " ORDER BY seq DESC LIMIT ?", [*args, limit]).fetchall()
+        return [Change(s, at, who, op, subj, _loads(b), _loads(a)) for s, at, who, op, subj, b, a in rows]
 
     @contextmanager
     def snapshot(self):

@@ -1,0 +1,14 @@
+"""CLI commands beyond init/seed/serve, one module per topic, each with ``register(app)``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+__all__ = ["register_all"]
+
+
+def register_all(app: Flask) -> None:
+    from . import gaps, generate
+
+    for module in (gaps, generate):
+        module.register(app)
