@@ -1,11 +1,53 @@
-"""The `graphsvc gaps` command (being built)."""
+"""``graphsvc gaps``: the gap report as a readable table (or JSON)."""
 
 from __future__ import annotations
 
-from flask import Flask
+import datetime as dt
+import json
+import shutil
+import textwrap
 
-__all__ = ["register"]
+import click
+from flask import Flask, current_app
+
+from ..analysis.gaps import RULES, SEVERITIES, Gap, GapSettings, count_by_rule, find_gaps
+from ..app import get_service
+
+__all__ = ["format_table", "register"]
 
 
 def register(app: Flask) -> None:
-    return None
+    @app.cli.command("gaps")
+    @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge as of this date (default today).")
+    @click.option("--rule", "rules", multiple=True, type=click.Choice(list(RULES)), help="Only this rule (repeatable).")
+    @click.option("--severity", type=click.Choice(SEVERITIES))
+    @click.option("--type", "subject_type", help="Only gaps whose subject is of this node type, e.g. Action.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/v1/gaps.")
+    def gaps_command(as_of, rules, severity, subject_type, as_json):
+        """Print the gap report: what nobody owns, covers, measures or schedules."""
+        config = current_app.config
+        settings = GapSettings(as_of=as_of.date() if as_of else dt.datetime.now(dt.UTC).date(),
+                               stale_days=config["GAP_STALE_DAYS"], overload_actions=config["GAP_OVERLOAD_ACTIONS"],
+                               schedule_days=config["GAP_SCHEDULE_DAYS"])
+        gaps = find_gaps(get_service().graph(), settings, rules or None, severity, subject_type)
+        if as_json:
+            click.echo(json.dumps({"gaps": [g.as_dict() for g in gaps], "counts": count_by_rule(gaps)}, indent=2))
+            return
+        click.echo(format_table(gaps, settings, shutil.get_terminal_size((120, 40)).columns))
+
+
+def format_table(gaps: list[Gap], settings: GapSettings, width: int = 120) -> str:
+    """A fixed-width table: severity, rule, subject, then the message and fix wrapped beneath."""
+    width = max(width, 80)
+    lines = [f"Gap report as of {settings.as_of.isoformat()} — {len(gaps)} gap(s)", ""]
+    header = f"{'SEVERITY':<8}  {'RULE':<38}  SUBJECT"
+    lines += [header, "-" * min(width, 120)]
+    wrap = textwrap.TextWrapper(width=min(width, 120) - 10, initial_indent=" " * 10, subsequent_indent=" " * 10)
+    for gap in gaps:
+        subject = f"{gap.subject['name']} [{gap.subject['id']}]"
+        lines.append(f"{gap.severity:<8}  {gap.rule:<38}  {subject}")
+        lines.extend(wrap.wrap(gap.message))
+        lines.extend(wrap.wrap("Fix: " + gap.fix))
+    lines += ["", "Counts:"]
+    lines += [f"  {rule:<40} {count:>5}" for rule, count in sorted(count_by_rule(gaps).items())]
+    return "\n".join(lines)
