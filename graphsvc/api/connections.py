@@ -1,13 +1,331 @@
-"""Placeholder: endpoints for connections are being built."""
+"""Connections: paths, neighbourhoods, brokers, communities, the coverage matrix and who to talk to.
+
+Views are thin: validate the query, read the caught-up projection, call a pure analysis from
+graphsvc/analysis, shape the answer. Whole-graph analyses (brokers, communities) are memoised per
+process by the projection's seq; see :class:`_Memo` for how large graphs stay responsive.
+"""
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import RAISE, Schema, fields, validate
+from webargs.fields import DelimitedList
+
+from ..analysis.centrality import betweenness, brokers, communities, graph_index, partition
+from ..analysis.coverage import contacts, coverage, initiative_links
+from ..analysis.paths import k_shortest_paths, neighbourhood, node_summary
+from ..app import get_service
+from ..schemas import ID_PATTERN
 from ..service import GraphService
 
 __all__ = ["connections_blueprint"]
 
+COVERAGE_TYPES = ["Theme", "Population", "Place", "Organisation"]
+BACKGROUND_NODES = 10_000  # above this, brokers and communities are computed off the request
+WAIT_SECONDS = 20.0  # how long a request waits for a first result before answering 503
+
 
 def connections_blueprint(service: GraphService) -> Blueprint:
-    return Blueprint("connections", __name__, url_prefix="/api/v1")
+    blp = Blueprint("connections", __name__, url_prefix="/api/v1",
+                    description="How things connect: paths, neighbourhoods, brokers, communities, coverage, contacts.")
+    vocabulary, memo = service.vocabulary, _Memo()
+    query = _QuerySchemas(vocabulary)
+
+    @blp.route("/paths")
+    class Paths(MethodView):
+        @blp.arguments(query.paths, location="query", unknown=RAISE)
+        @blp.response(200, PathsAnswer)
+        def get(self, args):
+            """Up to k shortest paths between two nodes (direction ignored), shortest first."""
+            graph = get_service().graph()
+            found = k_shortest_paths(graph, args["from_"], args["to"], args["k"], args["max_hops"], args.get("types"))
+            return {"from": node_summary(graph, args["from_"]), "to": node_summary(graph, args["to"]), "k": args["k"],
+                    "max_hops": args["max_hops"], "types": args.get("types") or [], "paths": found}
+
+    @blp.route("/nodes/<node_id>/neighbourhood")
+    class Neighbourhood(MethodView):
+        @blp.arguments(query.neighbourhood, location="query", unknown=RAISE)
+        @blp.response(200, NeighbourhoodAnswer)
+        def get(self, args, node_id):
+            """The nodes within ``depth`` hops, nearest first (at most ``limit``), and the relationships among them."""
+            found = neighbourhood(get_service().graph(), node_id, args["depth"], args.get("types"), args["limit"])
+            return {**found, "depth": args["depth"]}
+
+    @blp.route("/brokers")
+    class Brokers(MethodView):
+        @blp.arguments(query.brokers, location="query", unknown=RAISE)
+        @blp.response(200, BrokersAnswer)
+        def get(self, args):
+            """Nodes ranked by betweenness centrality: who sits on the paths between others."""
+            service = get_service()
+            graph = service.graph()
+            seq, centrality = memo.get("brokers", service.projection.seq, graph, betweenness)
+            return {**brokers(graph, args.get("type"), args["limit"], centrality), "as_of_seq": seq}
+
+    @blp.route("/communities")
+    class Communities(MethodView):
+        @blp.arguments(query.communities, location="query", unknown=RAISE)
+        @blp.response(200, CommunitiesAnswer)
+        def get(self, args):
+            """Clusters of densely connected nodes (Louvain), labelled by their dominant theme and sector."""
+            service = get_service()
+            graph = service.graph()
+            seq, found = memo.get("communities", service.projection.seq, graph, partition)
+            key = ("described", service.projection.seq, seq, args["min_size"], args["limit"], args["members"])
+            return memo.answer(key, lambda: {**communities(graph, args["min_size"], args["limit"], args["members"],
+                                                           found), "as_of_seq": seq})
+
+    @blp.route("/coverage")
+    class Coverage(MethodView):
+        @blp.arguments(query.coverage, location="query", unknown=RAISE)
+        @blp.response(200, CoverageAnswer)
+        def get(self, args):
+            """Initiatives per (row, column) cell, e.g. Theme x Population, with the empty cells listed."""
+            rows, cols = args["rows"], args["cols"]
+            status = None if args["status"] == "any" else args["status"]
+            return coverage(get_service().graph(), rows, cols, initiative_links(vocabulary, rows),
+                            initiative_links(vocabulary, cols), status, args["rollup"])
+
+    @blp.route("/people/<node_id>/contacts")
+    class Contacts(MethodView):
+        @blp.arguments(query.contacts, location="query", unknown=RAISE)
+        @blp.response(200, ContactsAnswer)
+        def get(self, args, node_id):
+            """The nearest people active on a theme, each with the path that connects them."""
+            return contacts(get_service().graph(), node_id, args["theme"], args["limit"], args["max_hops"])
+
+    return blp
+
+
+class _Memo:
+    """Whole-graph results kept per process, keyed by the projection's seq (any write makes a new one).
+
+    Small graphs compute in the request. On large ones the work runs in a background thread over a
+    frozen copy of the structure (taken in the request, so the live graph is never read concurrently):
+    meanwhile the latest finished result is served with its ``as_of_seq``; when there is none yet the
+    request waits up to WAIT_SECONDS and then answers 503 with Retry-After rather than hanging.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._results: dict[str, tuple[int, object]] = {}
+        self._jobs: dict = {}
+        self._answers: dict[tuple, dict] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    def get(self, name: str, seq: int, graph, compute) -> tuple[int, object]:
+        with self._lock:
+            done = self._results.get(name)
+            if done is not None and done[0] == seq:
+                return done
+            if len(graph) <= BACKGROUND_NODES:  # (counting edges would itself take 0.2 s at 100k nodes)
+                self._results[name] = (seq, compute(graph_index(graph)))
+                return self._results[name]
+            job = self._jobs.get(name)
+            if job is None or job.done():
+                self._pool = self._pool or ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphsvc-memo")
+                job = self._jobs[name] = self._pool.submit(self._run, name, seq, compute, graph_index(graph))
+        if done is not None:
+            return done
+        try:
+            return job.result(timeout=WAIT_SECONDS)
+        except FutureTimeout:
+            abort(503, message=f"The {name} of this graph are still being computed; retry in a little while.",
+                  headers={"Retry-After": "30"})
+
+    def answer(self, key: tuple, make):
+        """A described answer, kept for repeated identical requests (describing a big community takes a while)."""
+        with self._lock:
+            if key in self._answers:
+                return self._answers[key]
+        value = make()
+        with self._lock:
+            if len(self._answers) >= 32:
+                self._answers.clear()
+            self._answers[key] = value
+        return value
+
+    def _run(self, name: str, seq: int, compute, frozen) -> tuple[int, object]:
+        result = (seq, compute(frozen))
+        with self._lock:
+            if name not in self._results or self._results[name][0] < seq:
+                self._results[name] = result
+        return result
+
+
+class _QuerySchemas:
+    """The query-string schemas, their choices taken from the vocabulary."""
+
+    def __init__(self, vocabulary):
+        rel_types = sorted(vocabulary.relationship_types)
+        statuses = list(vocabulary.node_types["Initiative"].properties["status"].values) + ["any"]
+
+        def types():
+            return DelimitedList(fields.String(validate=validate.OneOf(rel_types)),
+                                 metadata={"description": "Relationship types to follow, comma-separated."})
+
+        def node_id(**kwargs):
+            return fields.String(validate=validate.Regexp(ID_PATTERN), **kwargs)
+
+        def count(default, low, high, description):
+            return fields.Integer(load_default=default, validate=validate.Range(low, high),
+                                  metadata={"description": f"{description} ({low} to {high}, default {default})."})
+
+        self.paths = _schema("PathsQuery", {
+            "from_": node_id(data_key="from", required=True), "to": node_id(required=True),
+            "k": count(3, 1, 10, "How many paths"), "max_hops": count(4, 1, 8, "Longest path, in hops"),
+            "types": types()})
+        self.neighbourhood = _schema("NeighbourhoodQuery", {
+            "depth": count(1, 1, 3, "Hops from the node"), "types": types(),
+            "limit": count(500, 1, 2000, "Most nodes returned")})
+        self.brokers = _schema("BrokersQuery", {
+            "type": fields.String(validate=validate.OneOf(sorted(vocabulary.node_types)),
+                                  metadata={"description": "Rank only nodes of this type, e.g. Person."}),
+            "limit": count(20, 1, 200, "How many brokers")})
+        self.communities = _schema("CommunitiesQuery", {
+            "min_size": count(2, 1, 1_000_000, "Smallest community listed"),
+            "limit": count(20, 1, 200, "How many communities"),
+            "members": count(20, 0, 200, "Members listed per community, best connected first")})
+        self.coverage = _schema("CoverageQuery", {
+            "rows": fields.String(load_default="Theme", validate=validate.OneOf(COVERAGE_TYPES)),
+            "cols": fields.String(load_default="Population", validate=validate.OneOf(COVERAGE_TYPES)),
+            "status": fields.String(load_default="active", validate=validate.OneOf(statuses),
+                                    metadata={"description": "Initiative status counted; 'any' for all."}),
+            "rollup": fields.Boolean(load_default=True, metadata={
+                "description": "Count work on a sub-theme (or sub-place...) for its parents too."})})
+        self.contacts = _schema("ContactsQuery", {
+            "theme": node_id(required=True, metadata={"description": "The theme's id."}),
+            "limit": count(5, 1, 50, "How many people"), "max_hops": count(6, 1, 8, "Furthest, in hops")})
+
+
+def _schema(name: str, attrs: dict) -> type[Schema]:
+    return type(name, (Schema,), {"Meta": type("Meta", (), {"unknown": RAISE}), **attrs})
+
+
+# -- answers (documented in the OpenAPI file) ----------------------------------------------------
+
+
+class PathNode(Schema):
+    id = fields.String()
+    type = fields.String()
+    name = fields.String()
+
+
+class PathRelationship(Schema):
+    id = fields.String()
+    type = fields.String()
+    from_ = fields.String(data_key="from", attribute="from")
+    to = fields.String()
+
+
+class Path(Schema):
+    hops = fields.Integer()
+    nodes = fields.List(fields.Nested(PathNode))
+    relationships = fields.List(fields.Nested(PathRelationship), metadata={
+        "description": "One per hop, in its stored direction."})
+
+
+class PathsAnswer(Schema):
+    from_ = fields.Nested(PathNode, data_key="from", attribute="from")
+    to = fields.Nested(PathNode)
+    k = fields.Integer()
+    max_hops = fields.Integer()
+    types = fields.List(fields.String())
+    paths = fields.List(fields.Nested(Path), metadata={"description": "Shortest first; [] if none within max_hops."})
+
+
+class NeighbourNode(PathNode):
+    depth = fields.Integer(metadata={"description": "Hops from the centre."})
+
+
+class NeighbourhoodAnswer(Schema):
+    center = fields.Nested(PathNode)
+    depth = fields.Integer()
+    nodes = fields.List(fields.Nested(NeighbourNode))
+    relationships = fields.List(fields.Nested(PathRelationship))
+    truncated = fields.Boolean(metadata={"description": "True when more nodes were within reach than the limit."})
+
+
+class Broker(PathNode):
+    score = fields.Float(metadata={"description": "Normalised betweenness (0..1)."})
+
+
+class BrokersAnswer(Schema):
+    brokers = fields.List(fields.Nested(Broker))
+    sampled = fields.Boolean(metadata={"description": "True when estimated from a sample of source nodes."})
+    samples = fields.Integer(metadata={"description": "Source nodes used (every node when not sampled)."})
+    nodes = fields.Integer()
+    as_of_seq = fields.Integer(metadata={"description": "The change-log seq the ranking was computed at."})
+
+
+class CommunityTheme(PathNode):
+    count = fields.Integer()
+
+
+class CommunitySector(Schema):
+    sector = fields.String()
+    count = fields.Integer()
+
+
+class Community(Schema):
+    id = fields.Integer()
+    label = fields.String()
+    size = fields.Integer()
+    types = fields.Dict(keys=fields.String(), values=fields.Integer())
+    themes = fields.List(fields.Nested(CommunityTheme))
+    sectors = fields.List(fields.Nested(CommunitySector))
+    members = fields.List(fields.Nested(PathNode))
+
+
+class CommunitiesAnswer(Schema):
+    communities = fields.List(fields.Nested(Community))
+    total = fields.Integer(metadata={"description": "Communities of at least min_size."})
+    method = fields.String()
+    seed = fields.Integer()
+    nodes = fields.Integer()
+    as_of_seq = fields.Integer()
+
+
+class CoverageAxis(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
+class CoverageCell(Schema):
+    row = fields.String()
+    col = fields.String()
+
+
+class CoverageAnswer(Schema):
+    rows = fields.List(fields.Nested(CoverageAxis))
+    cols = fields.List(fields.Nested(CoverageAxis))
+    cells = fields.List(fields.List(fields.Integer()), metadata={"description": "cells[i][j]: rows[i] x cols[j]."})
+    empty = fields.List(fields.Nested(CoverageCell))
+    status = fields.String()
+    initiatives = fields.Integer(metadata={"description": "Initiatives of that status considered."})
+
+
+class ContactReason(Schema):
+    relationship = fields.String()
+    work = fields.Nested(PathNode)
+    via = fields.Nested(PathNode, metadata={"description": "The group, when active through membership."})
+
+
+class Contact(Schema):
+    person = fields.Nested(PathNode)
+    hops = fields.Integer()
+    active = fields.List(fields.Nested(ContactReason))
+    path = fields.Nested(Path)
+
+
+class ContactsAnswer(Schema):
+    person = fields.Nested(PathNode)
+    theme = fields.Nested(PathNode)
+    contacts = fields.List(fields.Nested(Contact))
+    active_people = fields.Integer(metadata={"description": "Everyone active on the theme, however far."})
+    max_hops = fields.Integer()
