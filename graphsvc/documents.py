@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .errors import DomainError, Invalid
 from .service import GraphService
+from .vocabulary import yaml_load
 
 __all__ = ["LoadResult", "load_document", "read_document"]
 
@@ -38,7 +38,7 @@ class LoadResult:
 def read_document(path: str | Path) -> dict[str, Any]:
     """Read a YAML or JSON document file (JSON is YAML, so one parser serves both)."""
     with open(path, encoding="utf-8") as handle:
-        document = yaml.safe_load(handle)
+        document = yaml_load(handle)
     if not isinstance(document, dict):
         raise Invalid(f"{path}: expected an object with 'nodes' and 'relationships'.")
     return document

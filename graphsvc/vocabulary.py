@@ -13,6 +13,9 @@ from typing import Any
 
 import yaml
 
+# libyaml's safe loader when present: the same safety, ten times the speed.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = [
     "PROPERTY_TYPES",
     "RESERVED_NAMES",
@@ -24,6 +27,7 @@ __all__ = [
     "VocabularyError",
     "default_vocabulary_path",
     "load_vocabulary",
+    "yaml_load",
 ]
 
 PROPERTY_TYPES = frozenset({"string", "text", "enum", "date", "integer", "number", "boolean", "email", "url"})
@@ -172,7 +176,7 @@ def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
     """
     path = Path(path) if path else default_vocabulary_path()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise VocabularyError(f"cannot read vocabulary {path}: {exc}") from exc
     if not isinstance(raw, dict):
@@ -181,6 +185,11 @@ def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
     relationship_types = _relationship_types(raw.get("relationship_types"), node_types)
     rules = tuple(_rule(i, r, node_types, relationship_types) for i, r in enumerate(raw.get("rules") or []))
     return Vocabulary(int(raw.get("version", 1)), node_types, relationship_types, rules, str(path))
+
+
+def yaml_load(source) -> Any:
+    """Parse YAML (or JSON) safely, with libyaml's loader when it is installed."""
+    return yaml.load(source, Loader=_YAML_LOADER)
 
 
 def _node_types(raw: Any) -> dict[str, NodeType]:
