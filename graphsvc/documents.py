@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 from .errors import DomainError, Invalid
 from .service import GraphService
 from .vocabulary import yaml_load
