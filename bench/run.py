@@ -1,0 +1,362 @@
+"""The benchmark behind ``make bench``: generate a national-scale graph, import it, time what matters.
+
+    python bench/run.py [--nodes 100000] [--seed 7] [--quick]
+
+Generates a synthetic graph (graphsvc.synthetic) into bench/out/, imports it into a fresh SQLite store
+through the project's own write path (documents.load_document with a GraphService, in batches, each
+one transaction), builds the networkx projection, times the analyses that exist, durable single
+writes and raw SQLite commits, and prints one table and one JSON line (see docs/benchmarks.md).
+Every key is always present in the JSON; a figure that could not be measured is null, with the
+reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import multiprocessing
+import os
+import random
+import resource
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import networkx as nx
+
+from graphsvc.documents import load_document
+from graphsvc.projection import Projection
+from graphsvc.service import GraphService
+from graphsvc.store.sqlite import SqliteStore
+from graphsvc.synthetic import REFERENCE_DATE, generate
+from graphsvc.vocabulary import load_vocabulary
+
+OUT = Path(__file__).resolve().parent / "out"
+BATCH = 50_000  # records per import transaction
+CHILD_MEMORY_SHARE = 0.6  # address space a measuring child may use, as a share of physical memory
+KEYS = ("nodes", "relationships", "generate_s", "import_s", "import_records_per_s", "import_batch_records",
+        "import_without_ids_records_per_s", "load_s", "plain_pass_ms", "durable_writes_per_s",
+        "raw_sqlite_commits_per_s", "gap_report_p50_ms", "gap_report_p95_ms", "path_p50_ms", "path_p95_ms",
+        "path_refused", "neighbourhood_p50_ms", "neighbourhood_p95_ms", "neighbourhood_refused", "brokers_s",
+        "overlaps_full_s", "overlaps_initiatives", "overlaps_pairs", "overlap_planted_recall", "overlap_recall",
+        "overlap_sample_size", "overlap_bruteforce_s", "overlap_blocked_s", "peak_rss_mb",
+        "peak_child_rss_mb")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nodes", type=int, default=None, help="graph size (default 100000; 10000 with --quick)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="a 10k-node run, for a fast check")
+    parser.add_argument("--overlap-timeout", type=float, default=120.0, metavar="S",
+                        help="stop each overlap measurement after S seconds (default 120)")
+    args = parser.parse_args(argv)
+    nodes = args.nodes or (10_000 if args.quick else 100_000)
+    rng = random.Random(args.seed)
+    metrics: dict = dict.fromkeys(KEYS)
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    path, planted = generate_graph(OUT / f"graph-{nodes}-{args.seed}.json", nodes, args.seed, metrics)
+    service = fresh_service(OUT / "bench.sqlite3")
+    import_graph(service, path, metrics)
+    projection = load_projection(service.store, metrics)
+    graph = projection.graph()
+    metrics.update(nodes=graph.number_of_nodes(), relationships=graph.number_of_edges())
+    metrics["plain_pass_ms"] = plain_pass_ms(graph)
+    for measure, options in ((gap_metrics, {}), (path_metrics, {}), (brokers_metrics, {}),
+                             (overlap_metrics, {"timeout": args.overlap_timeout})):
+        _optional(measure, graph, rng, planted, metrics, **options)
+    import_without_ids(service, metrics)
+    metrics["durable_writes_per_s"] = durable_writes_per_s(service)
+    metrics["raw_sqlite_commits_per_s"] = raw_sqlite_commits_per_s(OUT / "raw.sqlite3")
+    metrics["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    metrics["peak_child_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    service.store.close()
+    print_report(metrics)
+    return 0
+
+
+# -- generation and import -----------------------------------------------------------------------
+
+
+def generate_graph(path: Path, nodes: int, seed: int, metrics: dict) -> tuple[Path, list[dict]]:
+    started = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as out:
+        summary = generate(out, nodes=nodes, seed=seed)
+    metrics["generate_s"] = round(time.perf_counter() - started, 2)
+    return path, summary["planted"]
+
+
+def fresh_service(path: Path) -> GraphService:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    vocabulary = load_vocabulary()
+    store = SqliteStore(path, {name: t.main_property for name, t in vocabulary.node_types.items()})
+    store.initialise()
+    return GraphService(vocabulary, store)
+
+
+def read_native(path: Path) -> Iterator[tuple[str, dict]]:
+    """(section, record) for each record of a native document written one record per line, as
+    ``graphsvc generate`` writes it, so that the whole document never has to be in memory."""
+    section = "nodes"
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip().rstrip(",")
+            if line.startswith('"relationships"'):
+                section = "relationships"
+            elif line.startswith("{") and line != '{"nodes": [':
+                yield section, json.loads(line)
+
+
+def import_graph(service: GraphService, path: Path, metrics: dict, batch: int = BATCH) -> None:
+    """Load the document in batches of ``batch`` records, each batch one load_document transaction."""
+    pending: dict[str, list] = {"nodes": [], "relationships": []}
+    records, started = 0, time.perf_counter()
+
+    def flush():
+        load_document(service, pending, actor="bench", source=path.name)
+        pending["nodes"], pending["relationships"] = [], []
+
+    for section, record in read_native(path):
+        pending[section].append(record)
+        records += 1
+        if records % batch == 0:
+            flush()
+    flush()
+    seconds = time.perf_counter() - started
+    metrics.update(import_s=round(seconds, 2), import_records_per_s=round(records / seconds),
+                   import_batch_records=batch)
+
+
+def import_without_ids(service: GraphService, metrics: dict, count: int = 300) -> None:
+    """A small import whose relationships have no ids, into the busiest themes: load_document must
+    then find each relationship by (type, from, to), which is what a spreadsheet import does."""
+    themes, _ = service.store.find_nodes("Theme", limit=500)
+    uses = {t.id: service.store.find_relationships(rel_type="ADDRESSES", target=t.id, limit=1)[1] for t in themes}
+    hubs = sorted(uses, key=lambda theme: -uses[theme])[:3]
+    document = {"nodes": [{"id": f"resource-bench-{i:05d}", "type": "Resource", "title": f"Bench resource {i}"}
+                          for i in range(count)],
+                "relationships": [{"type": "ADDRESSES", "from": f"resource-bench-{i:05d}", "to": theme}
+                                  for i in range(count) for theme in hubs]}
+    started = time.perf_counter()
+    load_document(service, document, actor="bench")
+    seconds = time.perf_counter() - started
+    metrics["import_without_ids_records_per_s"] = round((count + len(document["relationships"])) / seconds)
+
+
+def load_projection(store: SqliteStore, metrics: dict) -> Projection:
+    started = time.perf_counter()
+    projection = Projection(store)
+    projection.catch_up()
+    metrics["load_s"] = round(time.perf_counter() - started, 2)
+    return projection
+
+
+def plain_pass_ms(graph: nx.MultiDiGraph) -> float:
+    """One plain Python pass over every node and relationship: the floor under any analysis."""
+    started = time.perf_counter()
+    total = 0
+    for _, data in graph.nodes(data=True):
+        total += len(data)
+    for _, _, _, data in graph.edges(keys=True, data=True):
+        total += len(data)
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+# -- writes ----------------------------------------------------------------------------------------
+
+
+def durable_writes_per_s(service: GraphService, seconds: float = 2.0) -> int:
+    """Single node creations through the service, each its own durable (synchronous=FULL) transaction."""
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        service.create_node("Theme", {"id": f"theme-bench-{done:06d}", "name": f"Bench theme {done}"}, "bench")
+        done += 1
+    return round(done / (time.perf_counter() - started))
+
+
+def raw_sqlite_commits_per_s(path: Path, seconds: float = 2.0) -> int:
+    """The same file system's ceiling: plain sqlite3 INSERT + COMMIT, WAL, synchronous=FULL."""
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO t (body) VALUES (?)", ('{"name": "Bench theme"}',))
+        conn.execute("COMMIT")
+        done += 1
+    rate = round(done / (time.perf_counter() - started))
+    conn.close()
+    return rate
+
+
+# -- analyses other modules provide (measured when the module is there) ------------------------------
+
+
+def gap_metrics(graph: nx.MultiDiGraph, rng: random.Random, planted: list[dict], metrics: dict,
+                runs: int = 7) -> None:
+    """The whole gap report (every rule) over the graph."""
+    gaps = importlib.import_module("graphsvc.analysis.gaps")
+    settings = gaps.GapSettings(as_of=REFERENCE_DATE)
+    times = [_timed(lambda: gaps.find_gaps(graph, settings))[0] for _ in range(runs)]
+    metrics.update(gap_report_p50_ms=_ms(_quantile(times, 0.5)), gap_report_p95_ms=_ms(_quantile(times, 0.95)))
+
+
+def path_metrics(graph: nx.MultiDiGraph, rng: random.Random, planted: list[dict], metrics: dict,
+                 queries: int = 50) -> None:
+    """k=3 shortest paths (4 hops) between random people, organisations and initiatives, and depth-2
+    neighbourhoods of random nodes; a query the work budget refuses counts with the time it took to refuse."""
+    paths = importlib.import_module("graphsvc.analysis.paths")
+    errors = importlib.import_module("graphsvc.errors")
+    ends = sorted(n for n, t in graph.nodes(data="type") if t in ("Person", "Organisation", "Initiative"))
+    every = sorted(graph.nodes)
+    for key, query in (("path", lambda: paths.k_shortest_paths(graph, rng.choice(ends), rng.choice(ends), k=3,
+                                                                max_hops=4)),
+                       ("neighbourhood", lambda: paths.neighbourhood(graph, rng.choice(every), depth=2))):
+        times, refused = [], 0
+        for _ in range(queries):
+            seconds, answer = _timed(query, errors.TooExpensive)
+            times.append(seconds)
+            refused += isinstance(answer, errors.TooExpensive)
+        metrics.update({f"{key}_p50_ms": _ms(_quantile(times, 0.5)), f"{key}_p95_ms": _ms(_quantile(times, 0.95)),
+                        f"{key}_refused": refused})
+
+
+def brokers_metrics(graph: nx.MultiDiGraph, rng: random.Random, planted: list[dict], metrics: dict) -> None:
+    """Brokers (betweenness, sampled on large graphs) with the module's defaults, as the API computes them."""
+    # Uses graphsvc.analysis.centrality.brokers(graph) -> dict, which samples sources on large graphs itself.
+    centrality = importlib.import_module("graphsvc.analysis.centrality")
+    metrics["brokers_s"] = round(_timed(lambda: centrality.brokers(graph))[0], 2)
+
+
+def overlap_metrics(graph: nx.MultiDiGraph, rng: random.Random, planted: list[dict], metrics: dict,
+                    sample_size: int = 2000, timeout: float = 120.0) -> None:
+    """The full blocked overlap run over every initiative (and how many planted near-duplicates it finds),
+    then blocked against brute force on a sample of consecutive initiatives (where planted pairs cluster).
+    Each part runs in a forked child that is stopped after ``timeout`` seconds, so one slow part cannot
+    hold up the whole benchmark; its figures are then null."""
+    overlaps = importlib.import_module("graphsvc.analysis.overlaps")
+    metrics["overlaps_initiatives"] = sum(1 for _, t in graph.nodes(data="type") if t == "Initiative")
+    truth = {frozenset((p["a"], p["b"])) for p in planted if p["kind"] == "duplicate-initiative"}
+
+    def full() -> dict:
+        seconds, found = _timed(lambda: overlaps.find_overlaps(graph, "initiative"))
+        pairs = _pairs(found)
+        return {"overlaps_full_s": round(seconds, 2), "overlaps_pairs": len(pairs),
+                "overlap_planted_recall": round(len(truth & pairs) / len(truth), 4) if truth else None}
+
+    def sampled() -> dict:
+        sample = _initiative_sample(graph, sample_size, rng)
+        brute_s, brute = _timed(lambda: overlaps.brute_force_overlaps(sample, "initiative"))
+        blocked_s, blocked = _timed(lambda: overlaps.find_overlaps(sample, "initiative"))
+        expected, got = _pairs(brute), _pairs(blocked)
+        return {"overlap_sample_size": sum(1 for _, t in sample.nodes(data="type") if t == "Initiative"),
+                "overlap_recall": round(len(expected & got) / len(expected), 4) if expected else 1.0,
+                "overlap_bruteforce_s": round(brute_s, 2), "overlap_blocked_s": round(blocked_s, 2)}
+
+    for part in (sampled, full):
+        try:
+            metrics.update(_in_child(part, timeout))
+        except (TimeoutError, RuntimeError) as exc:
+            print(f"bench: overlaps ({part.__name__}): {exc}", file=sys.stderr)
+
+
+def _initiative_sample(graph: nx.MultiDiGraph, size: int, rng: random.Random) -> nx.MultiDiGraph:
+    """``size`` consecutive initiatives (by id) with their neighbours, other initiatives left out."""
+    initiatives = sorted(n for n, t in graph.nodes(data="type") if t == "Initiative")
+    start = rng.randrange(max(1, len(initiatives) - size + 1))
+    chosen = set(initiatives[start:start + size])
+    keep = set(chosen)
+    for node in chosen:
+        keep.update(n for n in nx.all_neighbors(graph, node) if graph.nodes[n].get("type") != "Initiative")
+    return graph.subgraph(keep).copy()
+
+
+def _pairs(found: list[dict]) -> set[frozenset]:
+    return {frozenset((pair["a"]["id"], pair["b"]["id"])) for pair in found}
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _optional(measure: Callable, graph, rng, planted, metrics: dict, **options) -> None:
+    """Run one analysis measurement; if its module is missing or its API differs, say so and go on."""
+    try:
+        measure(graph, rng, planted, metrics, **options)
+    except (ImportError, AttributeError, TypeError, RuntimeError) as exc:
+        print(f"bench: {measure.__name__} skipped: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+def _in_child(work: Callable[[], dict], timeout: float) -> dict:
+    """``work()`` run in a forked child (which shares the graph copy-on-write); TimeoutError after ``timeout``."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_send, args=(work, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise TimeoutError(f"did not finish within {timeout:.0f} s; stopped")
+        outcome, value = receiver.recv()
+    except EOFError:
+        outcome, value = "error", "the measuring process died before answering (out of memory?)"
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if outcome == "error":
+        raise RuntimeError(value)
+    return value
+
+
+def _send(work: Callable[[], dict], sender) -> None:
+    # A runaway measurement should fail with MemoryError here, not have the machine's OOM killer pick a victim.
+    ceiling = int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * CHILD_MEMORY_SHARE)
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    try:
+        sender.send(("ok", work()))
+    except MemoryError:
+        sender.send(("error", f"MemoryError: needed more than {ceiling / 2**30:.1f} GiB of address space"))
+    except Exception as exc:  # reported by the parent
+        sender.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _timed(work: Callable, expected: type[BaseException] | tuple = ()) -> tuple[float, object]:
+    """(seconds, result) — or (seconds, the exception) when ``work`` raises one of ``expected``."""
+    started = time.perf_counter()
+    try:
+        result = work()
+    except expected as exc:  # an answer too: the service refuses rather than running on
+        result = exc
+    return time.perf_counter() - started, result
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def print_report(metrics: dict) -> None:
+    width = max(len(key) for key in metrics)
+    print(f"{'metric':<{width}}  value")
+    print(f"{'-' * width}  {'-' * 12}")
+    for key, value in metrics.items():
+        shown = "n/a" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+        print(f"{key:<{width}}  {shown}")
+    print(json.dumps(metrics, sort_keys=False))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
