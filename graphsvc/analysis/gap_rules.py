@@ -46,12 +46,12 @@ def action_multiple_owners(ctx: GapContext) -> Iterator[Gap]:
 @gap_rule("action-overdue", "high", "Action", "Open action past its due date")
 def action_overdue(ctx: GapContext) -> Iterator[Gap]:
     for action in ctx.open_actions:
-        due = parse_date(ctx.graph.nodes[action].get("due_date"))
+        due = parse_date(ctx.data(action).get("due_date"))
         if due and due < ctx.as_of:
             days = (ctx.as_of - due).days
             yield ctx.gap("action-overdue", action,
                           f"'{ctx.name(action)}' was due on {due.isoformat()} and is {days} day(s) overdue "
-                          f"(status: {ctx.graph.nodes[action].get('status', 'not recorded')}).",
+                          f"(status: {ctx.data(action).get('status', 'not recorded')}).",
                           "Ask the accountable owner for an update: complete it, or agree a new due date "
                           "and record why it moved.", ctx.sources(action, "ACCOUNTABLE_FOR"))
 
@@ -59,7 +59,7 @@ def action_overdue(ctx: GapContext) -> Iterator[Gap]:
 @gap_rule("action-without-due-date", "medium", "Action", "Open action with no due date")
 def action_without_due_date(ctx: GapContext) -> Iterator[Gap]:
     for action in ctx.open_actions:
-        if not ctx.graph.nodes[action].get("due_date"):
+        if not ctx.data(action).get("due_date"):
             yield ctx.gap("action-without-due-date", action,
                           f"'{ctx.name(action)}' has no due date, so it can never be seen to slip.",
                           "Agree a realistic due date with the accountable owner.",
@@ -70,7 +70,7 @@ def action_without_due_date(ctx: GapContext) -> Iterator[Gap]:
 def action_stale(ctx: GapContext) -> Iterator[Gap]:
     limit = ctx.settings.stale_days
     for action in ctx.open_actions:
-        data = ctx.graph.nodes[action]
+        data = ctx.data(action)
         changed = parse_date(data.get("last_update") or data.get("updated_at"))
         if changed and (ctx.as_of - changed).days > limit:
             what = "no progress has been reported" if data.get("last_update") else "its record has not changed"
@@ -88,7 +88,7 @@ def owner_left(ctx: GapContext) -> Iterator[Gap]:
         owned = [t for t in ctx.targets(person, "ACCOUNTABLE_FOR") if _is_live_work(ctx, t)]
         if not owned:
             continue
-        links = [d for _, _, d in ctx.graph.out_edges(person, data=True) if d.get("type") in affiliations]
+        links = [d for _, d in ctx.out_links(person) if d["type"] in affiliations]
         if links and not any(ctx.is_current(d) for d in links):
             yield ctx.gap("owner-left", person,
                           f"{ctx.name(person)} is still accountable for {len(owned)} open item(s) but every "
@@ -114,7 +114,7 @@ def owner_overloaded(ctx: GapContext) -> Iterator[Gap]:
 def recommendation_without_action(ctx: GapContext) -> Iterator[Gap]:
     for rec in ctx.nodes("Recommendation"):
         acting = [a for a in ctx.sources(rec, "IMPLEMENTS", "Action")
-                  if ctx.graph.nodes[a].get("status") != "cancelled"]
+                  if ctx.data(a).get("status") != "cancelled"]
         if not acting:
             yield ctx.gap("recommendation-without-action", rec,
                           f"No action implements the recommendation '{ctx.name(rec)}'.",
@@ -136,7 +136,7 @@ def initiative_without_lead(ctx: GapContext) -> Iterator[Gap]:
 def initiative_without_senior_sponsor(ctx: GapContext) -> Iterator[Gap]:
     for initiative in _live_initiatives(ctx):
         sponsors = ctx.sources(initiative, "SPONSORS", "Person")
-        if not any(ctx.graph.nodes[p].get("seniority") in SENIOR for p in sponsors):
+        if not any(ctx.data(p).get("seniority") in SENIOR for p in sponsors):
             detail = "no sponsor at all" if not sponsors else "sponsors, but none at board or executive level"
             yield ctx.gap("initiative-without-senior-sponsor", initiative,
                           f"'{ctx.name(initiative)}' has {detail}; the evaluation found senior-leader engagement "
@@ -189,12 +189,12 @@ def population_unserved(ctx: GapContext) -> Iterator[Gap]:
           "Organisation active in initiatives whose senior leaders are in neither the CoP nor governance")
 def organisation_without_senior_engagement(ctx: GapContext) -> Iterator[Gap]:
     for org in ctx.nodes("Organisation"):
-        work = [i for _, i, kind in ctx.graph.out_edges(org, data="type")
-                if kind in ("LEADS", "PARTNERS_IN") and ctx.graph.nodes[i].get("status", "active") in LIVE_INITIATIVE]
+        work = [i for i, d in ctx.out_links(org)
+                if d["type"] in ("LEADS", "PARTNERS_IN") and ctx.data(i).get("status", "active") in LIVE_INITIATIVE]
         if not work:
             continue
-        seniors = [p for p, data in _current_staff(ctx, org) if ctx.graph.nodes[p].get("seniority") in SENIOR]
-        engaged = [p for p in seniors if any(ctx.graph.nodes[g].get("kind") in ENGAGEMENT_GROUPS
+        seniors = [p for p, data in _current_staff(ctx, org) if ctx.data(p).get("seniority") in SENIOR]
+        engaged = [p for p in seniors if any(ctx.data(g).get("kind") in ENGAGEMENT_GROUPS
                                              for g, _ in ctx.current_links(p, frozenset({"MEMBER_OF"})))]
         if not engaged:
             who = "has no board or executive member recorded" if not seniors else \
@@ -222,7 +222,7 @@ def theme_not_scheduled(ctx: GapContext) -> Iterator[Gap]:
     for theme in ctx.nodes("Theme"):
         family = ctx.with_descendants(theme)
         events = [e for t in family for e in ctx.sources(t, "ADDRESSES", "Event")]
-        if not any(ctx.as_of <= (parse_date(ctx.graph.nodes[e].get("date")) or dt.date.min) <= horizon
+        if not any(ctx.as_of <= (parse_date(ctx.data(e).get("date")) or dt.date.min) <= horizon
                    for e in events):
             yield ctx.gap("theme-not-scheduled", theme,
                           f"No event on '{ctx.name(theme)}' is planned between {ctx.as_of.isoformat()} and "
@@ -232,12 +232,12 @@ def theme_not_scheduled(ctx: GapContext) -> Iterator[Gap]:
 
 def _live_initiatives(ctx: GapContext) -> Iterator[str]:
     for initiative in ctx.nodes("Initiative"):
-        if ctx.graph.nodes[initiative].get("status", "active") in LIVE_INITIATIVE:
+        if ctx.data(initiative).get("status", "active") in LIVE_INITIATIVE:
             yield initiative
 
 
 def _is_live_work(ctx: GapContext, node: str) -> bool:
-    data = ctx.graph.nodes[node]
+    data = ctx.data(node)
     if data.get("type") == "Action":
         return data.get("status") not in CLOSED_ACTION
     if data.get("type") == "Initiative":
@@ -246,6 +246,6 @@ def _is_live_work(ctx: GapContext, node: str) -> bool:
 
 
 def _current_staff(ctx: GapContext, org: str) -> Iterator[tuple[str, dict]]:
-    for person, _, data in ctx.graph.in_edges(org, data=True):
-        if data.get("type") == "WORKS_FOR" and ctx.is_current(data):
+    for person, data in ctx.in_links(org):
+        if data["type"] == "WORKS_FOR" and ctx.is_current(data):
             yield person, data

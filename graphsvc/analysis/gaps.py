@@ -29,6 +29,7 @@ CLOSED_ACTION = frozenset({"done", "cancelled"})
 LIVE_INITIATIVE = frozenset({"proposed", "active", "paused"})
 SENIOR = frozenset({"board", "executive"})
 ENGAGEMENT_GROUPS = frozenset({"community_of_practice", "governance_group"})
+_HUB_DEGREE = 64
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,15 @@ class GapContext:
         self.graph = graph
         self.settings = settings
         self.as_of = settings.as_of
+        # The raw adjacency dicts, as networkx's own algorithms use them: a report touches every
+        # action, theme and owner, and the public views cost several times more per lookup.
+        self._node, self._pred, self._succ = graph._node, graph._pred, graph._succ
 
     @cached_property
     def by_type(self) -> dict[str, list[str]]:
         index: dict[str, list[str]] = defaultdict(list)
-        for node, kind in self.graph.nodes(data="type"):
-            index[kind].append(node)
+        for node, data in self._node.items():
+            index[data.get("type")].append(node)
         return index
 
     def nodes(self, node_type: str) -> list[str]:
@@ -87,29 +91,68 @@ class GapContext:
 
     @cached_property
     def open_actions(self) -> list[str]:
-        return [a for a in self.nodes("Action") if self.graph.nodes[a].get("status") not in CLOSED_ACTION]
+        return [a for a in self.nodes("Action") if self._node[a].get("status") not in CLOSED_ACTION]
 
     @cached_property
     def active_initiatives(self) -> set[str]:
-        return {i for i in self.nodes("Initiative") if self.graph.nodes[i].get("status") == "active"}
+        return {i for i in self.nodes("Initiative") if self._node[i].get("status") == "active"}
+
+    def data(self, node: str) -> dict:
+        """The node's attributes (type and properties)."""
+        return self._node[node]
 
     def is_open_action(self, node: str) -> bool:
-        data = self.graph.nodes[node]
+        data = self._node[node]
         return data.get("type") == "Action" and data.get("status") not in CLOSED_ACTION
 
     def sources(self, node: str, rel_type: str, node_type: str | None = None) -> list[str]:
-        return [s for s, _, kind in self.graph.in_edges(node, data="type")
-                if kind == rel_type and (node_type is None or self.graph.nodes[s].get("type") == node_type)]
+        found = self._neighbours(node, rel_type, self._inbound, self._pred)
+        return [s for s in found if node_type is None or self._node[s].get("type") == node_type]
 
     def targets(self, node: str, rel_type: str, node_type: str | None = None) -> list[str]:
-        return [t for _, t, kind in self.graph.out_edges(node, data="type")
-                if kind == rel_type and (node_type is None or self.graph.nodes[t].get("type") == node_type)]
+        found = self._neighbours(node, rel_type, self._outbound, self._succ)
+        return [t for t in found if node_type is None or self._node[t].get("type") == node_type]
+
+    @cached_property
+    def _inbound(self) -> dict[str, dict[str, list[str]]]:
+        return {}
+
+    @cached_property
+    def _outbound(self) -> dict[str, dict[str, list[str]]]:
+        return {}
+
+    @staticmethod
+    def _neighbours(node: str, rel_type: str, memo: dict, adjacency) -> list[str]:
+        near = adjacency[node]
+        if len(near) < _HUB_DEGREE:
+            return [n for n, keyed in near.items() for data in keyed.values() if data["type"] == rel_type]
+        # Rules ask a hub (a theme with thousands of initiatives) several questions; grouping its
+        # relationships by type once per report keeps each later question O(answer).
+        if node not in memo:
+            groups: dict[str, list[str]] = defaultdict(list)
+            for neighbour, keyed in near.items():
+                for data in keyed.values():
+                    groups[data["type"]].append(neighbour)
+            memo[node] = groups
+        return memo[node].get(rel_type, [])
 
     def current_links(self, node: str, rel_types: frozenset[str]) -> Iterator[tuple[str, dict]]:
         """Outgoing relationships of the given types that have started and not ended as of today."""
-        for _, target, data in self.graph.out_edges(node, data=True):
-            if data.get("type") in rel_types and self.is_current(data):
+        for target, data in self.out_links(node):
+            if data["type"] in rel_types and self.is_current(data):
                 yield target, data
+
+    def out_links(self, node: str) -> Iterator[tuple[str, dict]]:
+        """(target, relationship attributes) for each outgoing relationship."""
+        for target, keyed in self._succ[node].items():
+            for data in keyed.values():
+                yield target, data
+
+    def in_links(self, node: str) -> Iterator[tuple[str, dict]]:
+        """(source, relationship attributes) for each incoming relationship."""
+        for source, keyed in self._pred[node].items():
+            for data in keyed.values():
+                yield source, data
 
     def is_current(self, data: dict) -> bool:
         since, until = parse_date(data.get("since")), parse_date(data.get("until"))
@@ -126,7 +169,7 @@ class GapContext:
         return seen
 
     def subject(self, node: str) -> dict:
-        return {"id": node, "type": self.graph.nodes[node].get("type"), "name": label(self.graph, node)}
+        return {"id": node, "type": self._node[node].get("type"), "name": label(self.graph, node)}
 
     def name(self, node: str) -> str:
         return label(self.graph, node)
