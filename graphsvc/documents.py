@@ -106,13 +106,14 @@ def _upsert_relationship(service: GraphService, tx, row: Any, result: LoadResult
             result.unchanged += 1
             return
         tx.delete_relationship(existing.id)
-        service.add_relationship(tx, row["type"], row["from"], row["to"], properties, existing.id, tolerate)
+        service.add_relationship(tx, row["type"], row["from"], row["to"], properties, existing.id, tolerate,
+                                 validated=True)
         # (an update of a tolerated row was already reported when it was first loaded)
         result.updated += 1
         return
     breached: list[str] = []
     service.add_relationship(tx, row["type"], row["from"], row["to"], properties, row.get("id"), tolerate,
-                             breached)
+                             breached, validated=True)
     if breached:
         result.tolerated.append({"section": "relationships", "row": index + 1, "rules": breached})
     result.created += 1

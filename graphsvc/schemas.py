@@ -95,6 +95,7 @@ class SchemaSet:
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
         self._cache: dict[tuple[str, str], type[Schema]] = {}
+        self._instances: dict[tuple[str, str], Schema] = {}
 
     def node_input(self, node_type: NodeType) -> type[Schema]:
         """Body of POST and PATCH on a typed collection: the type's properties and an optional id."""
@@ -152,10 +153,20 @@ class SchemaSet:
 
     def validate_node(self, node_type: NodeType, data: Any, partial: bool = False) -> dict[str, Any]:
         """Check a node body; return the clean properties or raise marshmallow's ValidationError."""
-        return self.node_input(node_type)().load(_mapping(data), partial=partial)
+        return self._instance("node_input", node_type.name, self.node_input, node_type).load(
+            _mapping(data), partial=partial)
 
     def validate_relationship_properties(self, rel_type: RelationshipType, data: dict) -> dict[str, Any]:
-        return self.relationship_properties(rel_type)().load(_mapping(data))
+        return self._instance("rel_props", rel_type.name, self.relationship_properties, rel_type).load(
+            _mapping(data))
+
+    def _instance(self, kind: str, name: str, schema_class, subject) -> Schema:
+        # Building a schema instance copies all its fields; bulk loads validate thousands of rows,
+        # so each schema is instantiated once and reused (loading does not mutate it).
+        key = (kind + ":instance", name)
+        if key not in self._instances:
+            self._instances[key] = schema_class(subject)()
+        return self._instances[key]
 
     def _cached(self, kind: str, name: str, build) -> type[Schema]:
         key = (kind, name)

@@ -74,14 +74,16 @@ class GraphService:
     def add_relationship(self, tx: GraphTransaction, type_name: str, source_id: str, target_id: str,
                          properties: dict[str, Any], rel_id: str | None = None,
                          tolerate: frozenset[str] = frozenset(),
-                         tolerated: list[str] | None = None) -> Relationship:
+                         tolerated: list[str] | None = None, validated: bool = False) -> Relationship:
         """Check and create one relationship inside an open transaction.
 
         ``tolerate`` names cardinality rules a bulk load of legacy data may breach (see rules.py);
         the ids of rules actually breached are appended to ``tolerated``. Privacy rules never yield.
+        ``validated`` says ``properties`` already came from ``relationship_properties``.
         """
         rel_type = self.relationship_type(type_name)
-        properties = self.relationship_properties(rel_type, properties)
+        if not validated:
+            properties = self.relationship_properties(rel_type, properties)
         source, target = tx.get_node(source_id), tx.get_node(target_id)
         missing = {key: [f"No node has id '{value}'."]
                    for key, value, node in (("from", source_id, source), ("to", target_id, target)) if node is None}

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS relationships (
 CREATE INDEX IF NOT EXISTS relationships_by_source ON relationships(source, type);
 CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships(target, type);
 CREATE INDEX IF NOT EXISTS relationships_by_type ON relationships(type);
+CREATE INDEX IF NOT EXISTS relationships_by_ends ON relationships(source, target, type);
 CREATE TABLE IF NOT EXISTS changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL,
