@@ -248,3 +248,13 @@ def test_gaps_command_prints_a_table(runner):
     assert result.exit_code == 0
     assert "Gap report as of 2026-12-01" in result.output and "action-without-owner" in result.output
     assert "Fix:" in result.output and "theme-not-scheduled" not in result.output
+
+
+def test_gap_report_follows_every_write(client):
+    client.post("/api/v1/actions", json={"id": "a-1", "title": "Publish the roadmap", "due_date": "2027-01-01"})
+    client.post("/api/v1/people", json={"id": "p-1", "name": "Sam Reed"})
+    url = "/api/v1/gaps?as_of=2026-12-01&rule=action-without-owner"
+    assert client.get(url).get_json()["counts"] == {"action-without-owner": 1}
+    assert client.get(url).get_json()["counts"] == {"action-without-owner": 1}  # asked again: same answer
+    client.post("/api/v1/relationships", json={"type": "ACCOUNTABLE_FOR", "from": "p-1", "to": "a-1"})
+    assert client.get(url).get_json()["counts"] == {}

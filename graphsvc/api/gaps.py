@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from flask import current_app
 from flask.views import MethodView
@@ -82,6 +83,7 @@ def gaps_blueprint(service: GraphService) -> Blueprint:
     blp = Blueprint("gaps", __name__, url_prefix="/api/v1/gaps",
                     description="Gap flags: accountability, coverage and engagement gaps, each with a fix.")
     node_types = sorted(service.vocabulary.node_types)
+    reports = _RecentReports()
 
     @blp.route("")
     class Gaps(MethodView):
@@ -91,9 +93,13 @@ def gaps_blueprint(service: GraphService) -> Blueprint:
             """The gap report: most severe first; ``counts`` per rule."""
             if args.get("type") and args["type"] not in node_types:
                 raise Invalid("Unknown node type.", {"type": [f"Must be one of: {', '.join(node_types)}."]})
-            settings = gap_settings(args)
-            gaps = find_gaps(get_service().graph(), settings, _rules(args.get("rule")), args.get("severity"),
-                             args.get("type"))
+            settings, wanted = gap_settings(args), _rules(args.get("rule"))
+            service = get_service()
+            graph = service.graph()
+            every = reports.get((service.projection.seq, settings), lambda: find_gaps(graph, settings))
+            gaps = [g for g in every if (wanted is None or g.rule in wanted)
+                    and (not args.get("severity") or g.severity == args["severity"])
+                    and (not args.get("type") or g.subject["type"] == args["type"])]
             return {"gaps": [g.as_dict() for g in gaps], "counts": count_by_rule(gaps),
                     "settings": settings.__dict__}
 
@@ -106,6 +112,25 @@ def gaps_blueprint(service: GraphService) -> Blueprint:
                     for r in RULES.values()]
 
     return blp
+
+
+class _RecentReports:
+    """The last few full reports of this process, keyed by (projection seq, settings): a dashboard
+    asking again, or for another filter, before anything changed gets the answer at once."""
+
+    def __init__(self, size: int = 8):
+        self._size, self._items, self._lock = size, {}, threading.Lock()
+
+    def get(self, key, compute):
+        with self._lock:
+            if key in self._items:
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            if len(self._items) >= self._size:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = value
+        return value
 
 
 def _rules(values: list[str] | None) -> list[str] | None:
