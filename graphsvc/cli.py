@@ -50,10 +50,17 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("init")
     def init_command():
         """Create the store's tables, constraints and indexes (harmless to repeat)."""
+        from .commands.tokens import ensure_first_admin
+
         service = get_service()
         service.store.initialise()
         nodes, relationships = service.store.count()
         click.echo(f"{service.store.name} store ready: {nodes} nodes, {relationships} relationships.")
+        token = ensure_first_admin(service.store)
+        if token:
+            click.echo("\nNo access tokens existed, so an admin token was created. It is shown this once:\n\n"
+                       f"    {token}\n\nUse it as 'Authorization: Bearer <token>'. Make tokens for others with\n"
+                       "    graphsvc token create --name NAME --role viewer|coordinator|governance|admin\n")
 
     @app.cli.command("seed")
     @click.option("--dataset", type=click.Choice(sorted(DATASETS)), default="all", show_default=True)

@@ -1,4 +1,8 @@
-"""Shared fixtures, flaskr style: an app on a temporary database, its client and CLI runner."""
+"""Shared fixtures, flaskr style: an app on a temporary database, its clients and CLI runner.
+
+``client`` acts as an admin; ``client_as(role)`` gives a client holding a token of that role, and
+``anonymous`` sends no token at all.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import pytest
 
 from graphsvc import create_app
 from graphsvc.app import get_service
+from graphsvc.auth import ROLES, issue_token
 
 
 @pytest.fixture
@@ -14,7 +19,30 @@ def app(tmp_path):
 
 
 @pytest.fixture
-def client(app):
+def service(app):
+    return get_service(app)
+
+
+@pytest.fixture
+def tokens(service) -> dict[str, str]:
+    """One token per role, named after the role."""
+    return {role: issue_token(service.store, f"{role}-token", role, "test")[1] for role in ROLES}
+
+
+@pytest.fixture
+def client_as(app, tokens):
+    def make(role: str):
+        return authorised_client(app, tokens[role])
+    return make
+
+
+@pytest.fixture
+def client(client_as):
+    return client_as("admin")
+
+
+@pytest.fixture
+def anonymous(app):
     return app.test_client()
 
 
@@ -23,6 +51,7 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def service(app):
-    return get_service(app)
+def authorised_client(app, token: str):
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client

@@ -69,7 +69,11 @@ def test_adding_a_node_type_to_the_vocabulary_makes_a_working_collection(tmp_pat
 
     path = _write(tmp_path, add_funding_stream)
     app = create_app({"DATABASE": str(tmp_path / "g.sqlite3"), "VOCABULARY": str(path)})
-    client = app.test_client()
+    from graphsvc.app import get_service
+    from graphsvc.auth import issue_token
+    from tests.conftest import authorised_client
+
+    client = authorised_client(app, issue_token(get_service(app).store, "t", "admin", "test")[1])
 
     created = client.post("/api/v1/funding-streams", json={"id": "fs-1", "name": "Equity fund", "amount": 5000})
     assert created.status_code == 201 and created.get_json()["type"] == "FundingStream"

@@ -13,12 +13,15 @@ from .meta import register_docs_assets
 from .nodes import node_blueprint, nodes_blp
 from .overlaps import overlaps_blueprint
 from .relationships import relationships_blueprint
+from .security import register_security
+from .tokens import blp as tokens_blp
 
 __all__ = ["register_api"]
 
 
 def register_api(app: Flask) -> GraphApi:
     api = GraphApi(app)
+    register_security(app)  # first: an unauthenticated caller learns nothing else about the request
     register_error_handlers(app)
     register_docs_assets(app)
     service = get_service(app)
@@ -30,4 +33,5 @@ def register_api(app: Flask) -> GraphApi:
     api.register_blueprint(gaps_blueprint(service))
     api.register_blueprint(overlaps_blueprint(service))
     api.register_blueprint(connections_blueprint(service))
+    api.register_blueprint(tokens_blp)
     return api

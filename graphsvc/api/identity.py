@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["current_actor"]
+from flask import g
 
-ANONYMOUS = "anonymous"
+__all__ = ["current_actor"]
 
 
 def current_actor() -> str:
-    """The actor for the change log. Until tokens exist every caller is anonymous."""
-    return ANONYMOUS
+    """The token's name (authentication runs before every view that writes)."""
+    identity = g.get("identity")
+    return identity.name if identity is not None else "anonymous"

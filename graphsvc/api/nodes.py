@@ -11,6 +11,7 @@ from ..app import get_service
 from ..service import GraphService
 from ..vocabulary import NodeType
 from .identity import current_actor
+from .security import redact
 
 __all__ = ["node_blueprint", "nodes_blp"]
 
@@ -56,7 +57,7 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
             """List, search (``q``) and filter."""
             equals = {name: args[name] for name in enum_filters if name in args}
             items, total = get_service().list_nodes(type_name, args.get("q"), equals, args["limit"], args["offset"])
-            return {"items": [n.as_record() for n in items], "total": total,
+            return {"items": [redact(n.as_record()) for n in items], "total": total,
                     "limit": args["limit"], "offset": args["offset"]}
 
         @blp.arguments(input_schema)
@@ -71,7 +72,7 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
         @blp.response(200, output_schema)
         def get(self, node_id):
             """Fetch one."""
-            return get_service().get_node(node_id, type_name).as_record()
+            return redact(get_service().get_node(node_id, type_name).as_record())
 
         @blp.arguments(service.schemas.node_patch(node_type))
         @blp.response(200, output_schema)
@@ -99,4 +100,4 @@ class AnyNode(MethodView):
                                           "required": ["id", "type"]}}}}})
     def get(self, node_id):
         """Find a node of any type by id."""
-        return get_service().get_node(node_id).as_record()
+        return redact(get_service().get_node(node_id).as_record())

@@ -8,7 +8,7 @@ __all__ = ["register_all"]
 
 
 def register_all(app: Flask) -> None:
-    from . import gaps, generate
+    from . import gaps, generate, tokens
 
-    for module in (gaps, generate):
+    for module in (gaps, generate, tokens):
         module.register(app)

@@ -17,6 +17,9 @@ class Operation:
     DELETE_NODE = "delete_node"
     CREATE_RELATIONSHIP = "create_relationship"
     DELETE_RELATIONSHIP = "delete_relationship"
+    REPLACE_RELATIONSHIPS = "replace_relationships"
+    CREATE_TOKEN = "create_token"
+    REVOKE_TOKEN = "revoke_token"
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
+from ..auth import TokenRecord
 from .model import Change, Node, Relationship
 
 __all__ = ["GraphReader", "GraphStore", "GraphTransaction", "Page"]
@@ -100,6 +101,22 @@ class GraphStore(GraphReader):
     def snapshot(self) -> AbstractContextManager[tuple[int, Iterator[Node], Iterator[Relationship]]]:
         """A consistent read view for building a projection: (seq, all nodes, all relationships),
         the nodes and relationships being exactly those after change ``seq``. Iterate inside the block."""
+
+    # -- access tokens (stored as hashes; each change is logged in the change log) ---------------
+
+    @abstractmethod
+    def save_token(self, record: TokenRecord, actor: str) -> None:
+        """Store a new token; Conflict if the name is taken."""
+
+    @abstractmethod
+    def find_token(self, token_hash: str) -> TokenRecord | None: ...
+
+    @abstractmethod
+    def list_tokens(self) -> list[TokenRecord]: ...
+
+    @abstractmethod
+    def revoke_token(self, name: str, actor: str) -> TokenRecord:
+        """Mark the token revoked (kept for the record); NotFound if no token has that name."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..auth import TokenRecord
 from ..errors import Conflict, NotFound, StoreUnavailable
 from .model import Change, Node, Operation, Relationship, utc_now
 from .port import GraphReader, GraphStore, GraphTransaction, Page
@@ -50,6 +51,13 @@ CREATE TABLE IF NOT EXISTS changes (
 );
 CREATE INDEX IF NOT EXISTS changes_by_subject ON changes(subject, seq);
 CREATE INDEX IF NOT EXISTS changes_by_actor ON changes(actor, seq);
+CREATE TABLE IF NOT EXISTS tokens (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
 """
 
 _NODE_COLUMNS = "id, type, props, created_at, updated_at, version"
@@ -272,6 +280,38 @@ class SqliteStore(_SqliteReader, GraphStore):
             yield seq, nodes, rels
         finally:
             conn.execute("COMMIT")
+
+    def save_token(self, record: TokenRecord, actor: str) -> None:
+        with self.transaction(actor) as tx:
+            try:
+                tx.conn.execute("INSERT INTO tokens (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
+                                (record.name, record.role, record.token_hash, record.created_at))
+            except sqlite3.IntegrityError as exc:
+                raise Conflict(f"A token named '{record.name}' already exists.", {"name": ["Already in use."]}) from exc
+            tx._log(Operation.CREATE_TOKEN, f"token:{record.name}", None, {"name": record.name, "role": record.role})
+
+    def find_token(self, token_hash: str) -> TokenRecord | None:
+        row = self._conn().execute("SELECT name, role, token_hash, created_at, revoked_at FROM tokens "
+                                   "WHERE token_hash = ?", (token_hash,)).fetchone()
+        return TokenRecord(*row) if row else None
+
+    def list_tokens(self) -> list[TokenRecord]:
+        rows = self._conn().execute("SELECT name, role, token_hash, created_at, revoked_at FROM tokens "
+                                    "ORDER BY created_at, name").fetchall()
+        return [TokenRecord(*row) for row in rows]
+
+    def revoke_token(self, name: str, actor: str) -> TokenRecord:
+        with self.transaction(actor) as tx:
+            row = tx.conn.execute("SELECT name, role, token_hash, created_at, revoked_at FROM tokens WHERE name = ?",
+                                  (name,)).fetchone()
+            if row is None:
+                raise NotFound(f"No token is named '{name}'.")
+            record = TokenRecord(*row)
+            if record.revoked_at is None:
+                record = TokenRecord(*row[:4], utc_now())
+                tx.conn.execute("UPDATE tokens SET revoked_at = ? WHERE name = ?", (record.revoked_at, name))
+                tx._log(Operation.REVOKE_TOKEN, f"token:{name}", {"name": name, "role": record.role}, None)
+            return record
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,114 @@
+"""Authentication and roles at the HTTP edge, plus protective response headers.
+
+Every ``/api/`` request except the public ones (health, the OpenAPI document and the docs page)
+needs ``Authorization: Bearer <token>``. Reads need ``viewer``; writes need ``coordinator`` unless
+the view asks for more with :func:`requires`, or calls :func:`require_role` when the needed role
+depends on the body (e.g. accountability relationships need ``governance``).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_smorest import abort
+
+from ..app import get_service
+from ..auth import Identity, authenticate
+
+__all__ = ["current_identity", "redact", "register_security", "require_role", "requires"]
+
+SENSITIVE_READER = "coordinator"  # contact details are shown to coordinators and above
+
+PUBLIC_ENDPOINTS = frozenset({"meta.Health", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "docs_assets"})
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+# JSON answers need no scripts at all; the docs page and printable reports need their own files only.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; frame-ancestors 'none'")
+
+
+def requires(role: str):
+    """Mark a view method as needing at least ``role``."""
+    def mark(method):
+        method.required_role = role
+        return method
+    return mark
+
+
+def current_identity() -> Identity | None:
+    return g.get("identity")
+
+
+def require_role(role: str) -> None:
+    """Refuse with 403 unless the caller holds ``role`` (for checks that depend on the body)."""
+    identity = current_identity()
+    if identity is None or not identity.can(role):
+        abort(403, message=f"This needs the '{role}' role; your token has '{identity.role if identity else 'none'}'.")
+
+
+def redact(record: dict | None) -> dict | None:
+    """The record without sensitive properties (e.g. a person's email) unless the caller may see them."""
+    if record is None:
+        return None
+    identity = current_identity()
+    if identity is not None and identity.can(SENSITIVE_READER):
+        return record
+    node_type = get_service().vocabulary.node_type(record.get("type", ""))
+    if node_type is None:
+        return record
+    hidden = {name for name, spec in node_type.properties.items() if spec.sensitive}
+    return {key: value for key, value in record.items() if key not in hidden} if hidden else record
+
+
+def register_security(app: Flask) -> None:
+    @app.before_request
+    def authenticate_request():
+        if not request.path.startswith("/api/") or request.routing_exception is not None:
+            return None
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        identity = _identity_from_header()
+        needed = _declared_role() or ("viewer" if request.method in READ_METHODS else "coordinator")
+        if not identity.can(needed):
+            abort(403, message=f"This needs the '{needed}' role; your token has '{identity.role}'.")
+        g.identity = identity
+        return None
+
+    @app.after_request
+    def protective_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        is_page = response.mimetype == "text/html" or request.endpoint == "docs_assets"
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP if is_page else API_CSP)
+        if request.path.startswith("/api/") and request.endpoint != "docs_assets":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _identity_from_header() -> Identity:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    challenge = {"WWW-Authenticate": 'Bearer realm="graphsvc"'}
+    if scheme.lower() != "bearer" or not token.strip():
+        abort(401, message="Send a token: 'Authorization: Bearer <token>'. An admin creates tokens "
+                           "with 'graphsvc token create'.", headers=challenge)
+    identity = authenticate(get_service().store, token.strip())
+    if identity is None:
+        abort(401, message="That token is not valid or has been revoked.", headers=challenge)
+    return identity
+
+
+def _declared_role() -> str | None:
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    method = getattr(view_class, request.method.lower(), None) if view_class else view
+    return getattr(method, "required_role", None)
