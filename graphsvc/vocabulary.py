@@ -33,6 +33,7 @@ __all__ = [
 PROPERTY_TYPES = frozenset({"string", "text", "enum", "date", "integer", "number", "boolean", "email", "url"})
 RESERVED_NAMES = frozenset({"id", "type", "from", "to", "created_at", "updated_at", "version"})
 RULE_KINDS = frozenset({"forbidden_link", "max_incoming"})
+WRITE_ROLES = ("coordinator", "governance", "admin")
 
 # Privacy by construction: the service never records an individual's ethnicity, racial identity
 # or caucus membership, so the vocabulary may not even declare a property that could hold one.
@@ -56,9 +57,12 @@ class PropertySpec:
     max_length: int | None = None
     sensitive: bool = False
     description: str = ""
+    write_role: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "required": self.required}
+        if self.write_role:
+            out["write_role"] = self.write_role
         if self.values:
             out["values"] = list(self.values)
         if self.max_length is not None:
@@ -97,6 +101,7 @@ class RelationshipType:
     endpoints: frozenset[tuple[str, str]]
     properties: dict[str, PropertySpec]
     description: str = ""
+    write_role: str | None = None
 
     def allows(self, from_type: str, to_type: str) -> bool:
         return (from_type, to_type) in self.endpoints
@@ -105,11 +110,14 @@ class RelationshipType:
         return ", ".join(f"{a}->{b}" for a, b in sorted(self.endpoints))
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "description": self.description,
             "endpoints": [list(pair) for pair in sorted(self.endpoints)],
             "properties": {name: spec.as_dict() for name, spec in self.properties.items()},
         }
+        if self.write_role:
+            out["write_role"] = self.write_role
+        return out
 
 
 @dataclass(frozen=True)
@@ -229,7 +237,8 @@ def _relationship_types(raw: Any, node_types: dict[str, NodeType]) -> dict[str, 
                 _check(end in node_types, f"{where}.endpoints: unknown node type {end!r}")
             endpoints.add((pair[0], pair[1]))
         properties = _properties(body.get("properties"), where, need_one=False)
-        types[name] = RelationshipType(name, frozenset(endpoints), properties, str(body.get("description", "")))
+        types[name] = RelationshipType(name, frozenset(endpoints), properties, str(body.get("description", "")),
+                                       _write_role(body, where))
     return types
 
 
@@ -253,7 +262,8 @@ def _properties(raw: Any, where: str, need_one: bool) -> dict[str, PropertySpec]
         _check(max_length is None or (isinstance(max_length, int) and max_length > 0),
                f"{at}.max_length: positive integer required")
         specs[name] = PropertySpec(name, kind, bool(body.get("required", False)), values, max_length,
-                                   bool(body.get("sensitive", False)), str(body.get("description", "")))
+                                   bool(body.get("sensitive", False)), str(body.get("description", "")),
+                                   _write_role(body, at))
     return specs
 
 
@@ -268,6 +278,13 @@ def _rule(index: int, raw: Any, node_types: dict, relationship_types: dict) -> R
     _check(kind != "max_incoming" or isinstance(raw.get("max"), int), f"{where}.max: integer required")
     return Rule(str(raw.get("id") or f"rule-{index}"), kind, rel, " ".join(str(raw.get("message", "")).split()),
                 raw.get("from_type"), raw.get("to_type"), dict(raw.get("to_where") or {}), raw.get("max"))
+
+
+def _write_role(body: dict, where: str) -> str | None:
+    """The role needed to write this (beyond the coordinator every write needs), if any."""
+    role = body.get("write_role")
+    _check(role is None or role in WRITE_ROLES, f"{where}.write_role: one of {list(WRITE_ROLES)} required")
+    return role
 
 
 def _check(condition: Any, message: str) -> None:

@@ -97,3 +97,27 @@ def test_security_headers(client):
     assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
     assert answer.headers["Cache-Control"] == "no-store"
     assert "Access-Control-Allow-Origin" not in answer.headers
+
+
+def test_overlap_reviews_need_governance(client, client_as):
+    for node_id in ("init-a", "init-b"):
+        client.post("/api/v1/initiatives", json={"id": node_id, "name": f"Initiative {node_id}"})
+    body = {"a": "init-a", "b": "init-b", "decision": "distinct"}
+    assert client_as("coordinator").post("/api/v1/overlaps/reviews", json=body).status_code == 403
+    assert client_as("governance").post("/api/v1/overlaps/reviews", json=body).status_code == 201
+
+
+def test_accountability_and_action_status_need_governance(client, client_as):
+    client.post("/api/v1/actions", json={"id": "a-1", "title": "Publish the programme"})
+    client.post("/api/v1/people", json={"id": "p-1", "name": "Kim Lowe"})
+    coordinator, governance = client_as("coordinator"), client_as("governance")
+    assert coordinator.patch("/api/v1/actions/a-1", json={"title": "Publish the 2027 programme"}).status_code == 200
+    assert coordinator.patch("/api/v1/actions/a-1", json={"status": "done"}).status_code == 403
+    assert coordinator.post("/api/v1/actions", json={"title": "x", "status": "done"}).status_code == 403
+    assert governance.patch("/api/v1/actions/a-1", json={"status": "in_progress"}).status_code == 200
+    link = {"type": "ACCOUNTABLE_FOR", "from": "p-1", "to": "a-1"}
+    assert coordinator.post("/api/v1/relationships", json=link).status_code == 403
+    made = governance.post("/api/v1/relationships", json=link)
+    assert made.status_code == 201
+    assert coordinator.delete(f"/api/v1/relationships/{made.get_json()['id']}").status_code == 403
+    assert governance.delete(f"/api/v1/relationships/{made.get_json()['id']}").status_code == 204

@@ -11,7 +11,7 @@ from ..app import get_service
 from ..service import GraphService
 from ..vocabulary import NodeType
 from .identity import current_actor
-from .security import redact
+from .security import redact, require_write_roles
 
 __all__ = ["node_blueprint", "nodes_blp"]
 
@@ -64,6 +64,7 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
         @blp.response(201, output_schema)
         def post(self, body):
             """Create; give an ``id`` or let the service make one."""
+            require_write_roles(node_type, body)
             node = get_service().create_node(type_name, body, current_actor())
             return node.as_record(), 201, {"Location": url_for(f"{plural}.Item", node_id=node.id)}
 
@@ -78,6 +79,7 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
         @blp.response(200, output_schema)
         def patch(self, body, node_id):
             """Change some properties; ``null`` removes an optional one."""
+            require_write_roles(node_type, body)
             return get_service().update_node(node_id, body, current_actor(), type_name).as_record()
 
         @blp.response(204)

@@ -12,6 +12,7 @@ from ..reviews import decisions, record_review, stamp_reviews
 from ..schemas import ID_PATTERN, TEXT_MAX
 from ..service import GraphService
 from .identity import current_actor
+from .security import requires
 
 __all__ = ["overlaps_blueprint"]
 
@@ -108,6 +109,7 @@ def overlaps_blueprint(service: GraphService) -> Blueprint:
 
     @blp.route("/reviews")
     class Reviews(MethodView):
+        @requires("governance")
         @blp.arguments(_review_input(service))
         @blp.response(201, OverlapReviewRecordSchema)
         def post(self, body):

@@ -12,6 +12,7 @@ from ..schemas import ID_PATTERN, property_field
 from ..service import GraphService
 from .identity import current_actor
 from .nodes import page_fields
+from .security import require_write_roles
 
 __all__ = ["relationships_blueprint"]
 
@@ -41,6 +42,7 @@ def relationships_blueprint(service: GraphService) -> Blueprint:
             """Create: ``{type, from, to, ...properties}``; endpoints and rules come from the vocabulary."""
             body = dict(body)
             head = {key: body.pop(key) for key in ("type", "from_", "to")}
+            require_write_roles(rel_type_name=head["type"])
             rel = get_service().create_relationship(head["type"], head["from_"], head["to"], body,
                                                     current_actor(), rel_id=body.pop("id", None))
             return _record(rel), 201, {"Location": url_for("relationships.Item", rel_id=rel.id)}
@@ -55,7 +57,9 @@ def relationships_blueprint(service: GraphService) -> Blueprint:
         @blp.response(204)
         def delete(self, rel_id):
             """Delete one relationship."""
-            get_service().delete_relationship(rel_id, current_actor())
+            service = get_service()
+            require_write_roles(rel_type_name=service.get_relationship(rel_id).type)
+            service.delete_relationship(rel_id, current_actor())
 
     return blp
 

@@ -14,7 +14,7 @@ from flask_smorest import abort
 from ..app import get_service
 from ..auth import Identity, authenticate
 
-__all__ = ["current_identity", "redact", "register_security", "require_role", "requires"]
+__all__ = ["current_identity", "redact", "register_security", "require_role", "require_write_roles", "requires"]
 
 SENSITIVE_READER = "coordinator"  # contact details are shown to coordinators and above
 
@@ -51,6 +51,21 @@ def require_role(role: str) -> None:
     identity = current_identity()
     if identity is None or not identity.can(role):
         abort(403, message=f"This needs the '{role}' role; your token has '{identity.role if identity else 'none'}'.")
+
+
+def require_write_roles(node_type=None, body: dict | None = None, rel_type_name: str | None = None) -> None:
+    """Enforce the vocabulary's ``write_role`` for the properties in ``body`` or for a relationship type
+    (e.g. an action's status, or accountability, needs the governance role)."""
+    vocabulary = get_service().vocabulary
+    if node_type is not None:
+        for name in body or {}:
+            spec = node_type.properties.get(name)
+            if spec is not None and spec.write_role:
+                require_role(spec.write_role)
+    if rel_type_name is not None:
+        rel_type = vocabulary.relationship_type(rel_type_name)
+        if rel_type is not None and rel_type.write_role:
+            require_role(rel_type.write_role)
 
 
 def redact(record: dict | None) -> dict | None:
