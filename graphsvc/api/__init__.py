@@ -13,6 +13,7 @@ from .meta import register_docs_assets
 from .nodes import node_blueprint, nodes_blp
 from .overlaps import overlaps_blueprint
 from .relationships import relationships_blueprint
+from .reports import reports_blueprint
 from .security import register_security
 from .tokens import blp as tokens_blp
 
@@ -34,4 +35,5 @@ def register_api(app: Flask) -> GraphApi:
     api.register_blueprint(overlaps_blueprint(service))
     api.register_blueprint(connections_blueprint(service))
     api.register_blueprint(tokens_blp)
+    api.register_blueprint(reports_blueprint(service))
     return api
