@@ -7,8 +7,8 @@ The score is a weighted sum of cosine similarities (weights in ``PROFILES``; see
 text: TF-IDF of name and description. scope: what an item works on times where (initiatives: themes and
 populations times places) or why (actions: themes times recommendations and outcomes), over tags weighted
 by rarity (idf), each also bringing what it is PART_OF. who: partner organisations (actions: owners). Each item is
-one sparse vector whose dot products are the scores; ``cosine_join`` finds the pairs above a threshold
-by prefix filtering (AllPairs) without losing any, and ``brute_force_overlaps`` scores every pair.
+one sparse vector whose dot products are the scores; ``cosine_join`` (from ``similarity``) finds the pairs
+above a threshold by prefix filtering (AllPairs) without losing any, and ``brute_force_overlaps`` scores every pair.
 Reviews are read from the graph: OVERLAP_REVIEWED (either way) marks a pair, ``distinct`` pairs are left
 out unless asked for, and ALIGNED_WITH counts as ``aligned`` when there is no OVERLAP_REVIEWED.
 """
@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .common import label
+from .similarity import _EPS, _concat, _csr, _norms, cosine_join
 
 __all__ = ["DEFAULT_MIN_SCORE", "KINDS", "PROFILES", "Facet", "Profile", "brute_force_overlaps", "cosine_join",
            "find_overlaps", "pair_review"]
@@ -30,7 +31,6 @@ __all__ = ["DEFAULT_MIN_SCORE", "KINDS", "PROFILES", "Facet", "Profile", "brute_
 DEFAULT_MIN_SCORE = {"initiative": 0.4, "action": 0.45, "record": 0.85}
 KINDS = tuple(DEFAULT_MIN_SCORE)
 REVIEWED, ALIGNED = "OVERLAP_REVIEWED", "ALIGNED_WITH"
-_EPS = 1e-9  # tolerance on the threshold, so that float rounding never decides a pair
 
 
 @dataclass(frozen=True)
@@ -98,39 +98,6 @@ def brute_force_overlaps(graph: nx.MultiDiGraph, kind: str = "initiative", min_s
         return brute_force_duplicates(graph, min_score=min_score, include_reviewed=include_reviewed)
     threshold = _threshold(kind, min_score)
     return _overlaps(graph, PROFILES[kind], threshold, None, include_reviewed, _all_pairs)
-
-
-def cosine_join(matrix: sp.spmatrix, threshold: float, chunk: int = 512) -> tuple[np.ndarray, ...]:
-    """Row pairs ``i < j`` of a non-negative matrix whose dot product is at least ``threshold``.
-
-    Returns arrays ``(i, j, dot product)``.
-
-    >>> [a.tolist() for a in cosine_join(sp.csr_matrix([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]]), 0.5)]
-    [[0, 1], [1, 2], [0.6, 0.8]]
-    """
-    m = _csr(matrix)
-    if m.nnz == 0:
-        return _concat([])
-    prefix, suffix = _split_prefix(m, threshold)
-    prefix_norms = _norms(prefix)
-    prefix_reach = prefix @ prefix.max(axis=0).toarray().ravel()  # the most a prefix adds to any dot product
-    columns = np.unique(prefix.indices)
-    # x·y = x·suffix(y) + suffix(x)·prefix(y) + prefix(x)·prefix(y). The first two come from one product
-    # and are zero only for pairs that share no indexed feature; for those x·y is the last term, which the
-    # split keeps below the threshold. The last term is bounded before it is computed.
-    left, right = sp.hstack([m, suffix], format="csr"), sp.hstack([suffix, prefix], format="csr")
-    found = []
-    for start in range(0, m.shape[0], chunk):
-        stop = min(start + chunk, m.shape[0])
-        part = left[start:stop] @ right[start:].T
-        rows, cols = np.repeat(np.arange(start, stop), np.diff(part.indptr)), part.indices + start
-        bound = np.minimum(prefix_norms[rows] * prefix_norms[cols], np.minimum(prefix_reach[rows], prefix_reach[cols]))
-        keep = (cols > rows) & (part.data + bound >= threshold - _EPS)
-        rows, cols, partial = rows[keep], cols[keep], part.data[keep]
-        scores = partial + _prefix_dots(prefix[start:stop], columns, prefix, rows - start, cols)
-        keep = scores >= threshold - _EPS
-        found.append((rows[keep], cols[keep], scores[keep]))
-    return _concat(found)
 
 
 def pair_review(graph: nx.MultiDiGraph, a: str, b: str) -> dict | None:
@@ -309,68 +276,14 @@ def _row_kron(a: sp.csr_matrix, b: sp.csr_matrix) -> sp.csr_matrix:
                          shape=(a.shape[0], a.shape[1] * b.shape[1]))
 
 
-def _split_prefix(m: sp.csr_matrix, threshold: float) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Each row's prefix (its most common features) and the rest, so that no two prefixes reach
-    ``threshold`` together: a prefix's norm stays below it, or its entries times their columns' maxima do."""
-    counts = np.diff(m.indptr)
-    rank = np.empty(m.shape[1], dtype=np.int64)
-    rank[np.argsort(-np.bincount(m.indices, minlength=m.shape[1]), kind="stable")] = np.arange(m.shape[1])
-    order = np.lexsort((rank[m.indices], np.repeat(np.arange(m.shape[0]), counts)))
-    maxima = m.max(axis=0).toarray().ravel()
-    safe = threshold * (1 - 1e-7)
-    in_prefix = np.empty(len(order), dtype=bool)
-    in_prefix[order] = ((_running(m.data[order] ** 2, m.indptr) < safe ** 2)
-                        | (_running(m.data[order] * maxima[m.indices[order]], m.indptr) < safe))
-    parts = [sp.csr_matrix((np.where(in_prefix == side, m.data, 0.0), m.indices.copy(), m.indptr.copy()),
-                           shape=m.shape) for side in (True, False)]
-    for part in parts:
-        part.eliminate_zeros()
-    return parts[0], parts[1]
-
-
-def _running(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """Cumulative sums of ``values`` restarting at each row of a CSR layout."""
-    running = np.cumsum(values)
-    return running - np.repeat(np.concatenate([[0.0], running])[indptr[:-1]], np.diff(indptr))
-
-
-def _prefix_dots(block: sp.csr_matrix, columns: np.ndarray, prefix: sp.csr_matrix, rows, cols) -> np.ndarray:
-    """``block[rows[k]] · prefix[cols[k]]``, looking up each (few) prefix entry in ``block`` made dense on the
-    prefixes' ``columns``."""
-    counts = np.diff(prefix.indptr)[cols]
-    pair = np.repeat(np.arange(len(rows)), counts)
-    position = np.repeat(prefix.indptr[cols] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-    where = np.zeros(prefix.shape[1], dtype=np.int64)
-    where[columns] = np.arange(len(columns))
-    values = block[:, columns].toarray()[rows[pair], where[prefix.indices[position]]] * prefix.data[position]
-    return np.bincount(pair, weights=values, minlength=len(rows))
-
-
 def _pair_dots(m: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 100_000) -> np.ndarray:
     m = _csr(m)
     return np.concatenate([np.zeros(0)] + [np.asarray(m[rows[k:k + chunk]].multiply(m[cols[k:k + chunk]])
                                                       .sum(axis=1)).ravel() for k in range(0, len(rows), chunk)])
 
 
-def _csr(matrix) -> sp.csr_matrix:
-    m = sp.csr_matrix(matrix, dtype=np.float64)
-    m.sum_duplicates()
-    m.sort_indices()
-    return m
-
-
-def _norms(m: sp.csr_matrix) -> np.ndarray:
-    return np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-
-
 def _pair_key(rows, cols, n: int):
     return np.asarray(rows, dtype=np.int64) * n + np.asarray(cols, dtype=np.int64)
-
-
-def _concat(found: list[tuple]) -> tuple[np.ndarray, ...]:
-    if not found:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
 
 
 def _shared(graph, nodes: set) -> list[dict]:
