@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Conflict", "DomainError", "Invalid", "NotFound", "StoreUnavailable", "TooExpensive"]
+__all__ = ["Conflict", "DomainError", "Invalid", "NotFound", "PreconditionFailed", "StoreUnavailable",
+           "TooExpensive"]
 
 
 class DomainError(Exception):
@@ -46,3 +47,9 @@ class TooExpensive(DomainError):
     """The query would run too long on this graph; narrow it (HTTP 422, never a hang)."""
 
     status = 422
+
+
+class PreconditionFailed(DomainError):
+    """The record changed since the caller read it (If-Match did not match) (HTTP 412)."""
+
+    status = 412

@@ -70,13 +70,24 @@ class Projection:
             if change.subject in graph:
                 graph.remove_node(change.subject)
         elif op == Operation.CREATE_RELATIONSHIP:
-            record = change.after
-            attrs = {k: v for k, v in record.items() if k not in ("id", "from", "to", "created_at")}
-            graph.add_edge(record["from"], record["to"], key=record["id"], **attrs)
+            _add_edge(graph, change.after)
         elif op == Operation.DELETE_RELATIONSHIP:
-            record = change.before
-            if graph.has_edge(record["from"], record["to"], key=record["id"]):
-                graph.remove_edge(record["from"], record["to"], key=record["id"])
+            _remove_edge(graph, change.before)
+        elif op == Operation.REPLACE_RELATIONSHIPS:
+            for record in change.before["relationships"]:
+                _remove_edge(graph, record)
+            for record in change.after["relationships"]:
+                _add_edge(graph, record)
+
+
+def _add_edge(graph: nx.MultiDiGraph, record: dict) -> None:
+    attrs = {k: v for k, v in record.items() if k not in ("id", "from", "to", "created_at")}
+    graph.add_edge(record["from"], record["to"], key=record["id"], **attrs)
+
+
+def _remove_edge(graph: nx.MultiDiGraph, record: dict) -> None:
+    if graph.has_edge(record["from"], record["to"], key=record["id"]):
+        graph.remove_edge(record["from"], record["to"], key=record["id"])
 
 
 def _node_attrs(node: Node) -> dict:

@@ -5,7 +5,7 @@ Checked inside the write transaction, so the state they read is the state the wr
 
 from __future__ import annotations
 
-from .errors import Invalid
+from .errors import Conflict, Invalid
 from .store.model import Node
 from .store.port import GraphReader
 from .vocabulary import RelationshipType, Rule, Vocabulary
@@ -28,8 +28,11 @@ def check_new_relationship(vocabulary: Vocabulary, reader: GraphReader, rel_type
     tolerated = []
     for rule in vocabulary.rules_for(rel_type.name):
         if _breaks(rule, reader, source, target, adding=True):
-            if rule.id not in tolerate or rule.kind == "forbidden_link":
+            if rule.kind == "forbidden_link":
                 raise Invalid(rule.message, {"rule": [rule.id]})
+            if rule.id not in tolerate:
+                # A cardinality limit clashes with what is already stored: a conflict, not bad input.
+                raise Conflict(rule.message.replace("{target}", target.id), {"rule": [rule.id]})
             tolerated.append(rule.id)
     return tolerated
 

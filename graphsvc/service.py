@@ -10,7 +10,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from .errors import Invalid, NotFound
+from .errors import Invalid, NotFound, PreconditionFailed
 from .projection import Projection
 from .rules import check_links_after_update, check_new_relationship
 from .schemas import SchemaSet
@@ -18,7 +18,7 @@ from .store.model import Node, Relationship
 from .store.port import GraphStore, GraphTransaction, Page
 from .vocabulary import NodeType, RelationshipType, Vocabulary
 
-__all__ = ["GraphService"]
+__all__ = ["GraphService", "node_etag"]
 
 
 class GraphService:
@@ -37,10 +37,16 @@ class GraphService:
         with self.store.transaction(actor) as tx:
             return tx.create_node(node_type.name, node_id, _without_nulls(properties))
 
-    def update_node(self, node_id: str, body: dict[str, Any], actor: str, type_name: str | None = None) -> Node:
-        """Apply a partial change: given properties are replaced, ``null`` removes an optional one."""
+    def update_node(self, node_id: str, body: dict[str, Any], actor: str, type_name: str | None = None,
+                    if_match: str | None = None) -> Node:
+        """Apply a partial change: given properties are replaced, ``null`` removes an optional one.
+
+        With ``if_match`` (an ETag from ``node_etag``) the change applies only if nobody changed the
+        node since: the check and the write happen in one transaction.
+        """
         with self.store.transaction(actor) as tx:
             node = self._require(tx, node_id, type_name)
+            _check_if_match(node, if_match)
             changes = self._validated(self.node_type(node.type), body, partial=True)
             if "id" in changes and changes.pop("id") != node_id:
                 raise Invalid("A node's id cannot be changed.", {"id": ["Cannot be changed."]})
@@ -51,9 +57,10 @@ class GraphService:
             check_links_after_update(self.vocabulary, tx, updated)
             return updated
 
-    def delete_node(self, node_id: str, actor: str, type_name: str | None = None) -> Node:
+    def delete_node(self, node_id: str, actor: str, type_name: str | None = None,
+                    if_match: str | None = None) -> Node:
         with self.store.transaction(actor) as tx:
-            self._require(tx, node_id, type_name)
+            _check_if_match(self._require(tx, node_id, type_name), if_match)
             return tx.delete_node(node_id)
 
     def get_node(self, node_id: str, type_name: str | None = None) -> Node:
@@ -159,6 +166,21 @@ class GraphService:
             kind = f"{type_name}" if type_name else "node"
             raise NotFound(f"No {kind} has id '{node_id}'.")
         return node
+
+
+def node_etag(node: Node) -> str:
+    """A strong validator for the node's current state: its version number, quoted."""
+    return f'"v{node.version}"'
+
+
+def _check_if_match(node: Node, if_match: str | None) -> None:
+    if if_match is None:
+        return
+    offered = [tag.strip() for tag in if_match.split(",")]
+    if "*" not in offered and node_etag(node) not in offered:
+        raise PreconditionFailed(
+            f"'{node.id}' has changed since you read it (it is now at {node_etag(node)}); "
+            "fetch it again, reapply your change and retry.", {"If-Match": [f"Current ETag is {node_etag(node)}."]})
 
 
 def new_node_id(node_type: NodeType) -> str:

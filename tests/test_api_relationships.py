@@ -87,8 +87,9 @@ def test_an_action_has_at_most_one_accountable_owner(small_map):
     assert first.status_code == 201
     second = client.post("/api/v1/relationships", json={"type": "ACCOUNTABLE_FOR", "from": "group-cop",
                                                         "to": "action-1"})
-    assert second.status_code == 422
+    assert second.status_code == 409
     assert second.get_json()["errors"] == {"rule": ["one-accountable-owner"]}
+    assert "/api/v1/actions/action-1/accountable" in second.get_json()["message"]
     # others may still be responsible
     assert client.post("/api/v1/relationships", json={"type": "RESPONSIBLE_FOR", "from": "group-cop",
                                                       "to": "action-1"}).status_code == 201

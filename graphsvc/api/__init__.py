@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Flask
 
 from ..app import get_service
+from .accountability import blp as accountability_blp
 from .connections import connections_blueprint
 from .errors import GraphApi, register_error_handlers
 from .gaps import gaps_blueprint
+from .history import blp as history_blp
 from .meta import blp as meta_blp
 from .meta import register_docs_assets
 from .nodes import node_blueprint, nodes_blp
@@ -35,5 +37,7 @@ def register_api(app: Flask) -> GraphApi:
     api.register_blueprint(overlaps_blueprint(service))
     api.register_blueprint(connections_blueprint(service))
     api.register_blueprint(tokens_blp)
+    api.register_blueprint(accountability_blp)
+    api.register_blueprint(history_blp)
     api.register_blueprint(reports_blueprint(service))
     return api

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..app import get_service
-from ..service import GraphService
+from ..service import GraphService, node_etag
 from ..vocabulary import NodeType
 from .identity import current_actor
 from .security import redact, require_write_roles
@@ -16,6 +16,10 @@ from .security import redact, require_write_roles
 __all__ = ["node_blueprint", "nodes_blp"]
 
 MAX_PAGE = 500
+IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+                            "description": "The ETag from your last read; the write applies only if it still "
+                                           "matches (else 412)."}],
+            "responses": {"412": {"description": "The record changed since that ETag."}}}
 
 
 def page_fields() -> dict[str, fields.Field]:
@@ -66,26 +70,31 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
             """Create; give an ``id`` or let the service make one."""
             require_write_roles(node_type, body)
             node = get_service().create_node(type_name, body, current_actor())
-            return node.as_record(), 201, {"Location": url_for(f"{plural}.Item", node_id=node.id)}
+            return node.as_record(), 201, {"Location": url_for(f"{plural}.Item", node_id=node.id),
+                                           "ETag": node_etag(node)}
 
     @blp.route("/<node_id>")
     class Item(MethodView):
         @blp.response(200, output_schema)
         def get(self, node_id):
-            """Fetch one."""
-            return redact(get_service().get_node(node_id, type_name).as_record())
+            """Fetch one; the ETag header lets a later PATCH or DELETE say which state it saw (If-Match)."""
+            node = get_service().get_node(node_id, type_name)
+            return redact(node.as_record()), 200, {"ETag": node_etag(node)}
 
         @blp.arguments(service.schemas.node_patch(node_type))
         @blp.response(200, output_schema)
+        @blp.doc(**IF_MATCH)
         def patch(self, body, node_id):
             """Change some properties; ``null`` removes an optional one."""
             require_write_roles(node_type, body)
-            return get_service().update_node(node_id, body, current_actor(), type_name).as_record()
+            node = get_service().update_node(node_id, body, current_actor(), type_name, request.headers.get("If-Match"))
+            return node.as_record(), 200, {"ETag": node_etag(node)}
 
         @blp.response(204)
+        @blp.doc(**IF_MATCH)
         def delete(self, node_id):
             """Delete, with every relationship that touches it."""
-            get_service().delete_node(node_id, current_actor(), type_name)
+            get_service().delete_node(node_id, current_actor(), type_name, request.headers.get("If-Match"))
 
     return blp
 

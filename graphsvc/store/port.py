@@ -65,6 +65,12 @@ class GraphTransaction(GraphReader):
     @abstractmethod
     def delete_relationship(self, rel_id: str) -> Relationship: ...
 
+    @abstractmethod
+    def replace_relationships(self, subject: str, remove: list[str], rel_type: str, source: str, target: str,
+                              properties: dict[str, Any], rel_id: str) -> Relationship:
+        """Delete the relationships ``remove`` and create one new relationship, logged as ONE change
+        (operation ``replace_relationships`` about ``subject``): e.g. handing an action to a new owner."""
+
 
 class GraphStore(GraphReader):
     """A store of record. Adapters are named after their engine."""

@@ -173,6 +173,25 @@ class _SqliteTransaction(_SqliteReader, GraphTransaction):
         self._log(Operation.DELETE_RELATIONSHIP, rel_id, rel.as_record(), None)
         return rel
 
+    def replace_relationships(self, subject, remove, rel_type, source, target, properties, rel_id) -> Relationship:
+        removed = []
+        for old_id in remove:
+            old = self.get_relationship(old_id)
+            if old is None:
+                raise NotFound(f"No relationship has id '{old_id}'.")
+            self.conn.execute("DELETE FROM relationships WHERE id = ?", (old_id,))
+            removed.append(old.as_record())
+        now = utc_now()
+        rel = Relationship(rel_id, rel_type, source, target, dict(properties), now)
+        try:
+            self.conn.execute(f"INSERT INTO relationships ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                              (rel.id, rel.type, rel.source, rel.target, _dumps(rel.properties), now))
+        except sqlite3.IntegrityError as exc:
+            raise NotFound("A relationship must join two existing nodes.") from exc
+        self._log(Operation.REPLACE_RELATIONSHIPS, subject, {"relationships": removed},
+                  {"relationships": [rel.as_record()]}, now)
+        return rel
+
     def _require_node(self, node_id: str) -> Node:
         node = self.get_node(node_id)
         if node is None:
