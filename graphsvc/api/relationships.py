@@ -70,7 +70,7 @@ def _output_schema(service: GraphService) -> type[Schema]:
                    "to": fields.String(), "created_at": fields.String()}
     for rel_type in service.vocabulary.relationship_types.values():
         for name, spec in rel_type.properties.items():
-            attrs.setdefault(name, property_field(spec))
+            attrs.setdefault(name, property_field(spec, for_patch=True))  # present on some types only
     return type("Relationship", (Schema,), attrs)
 
 

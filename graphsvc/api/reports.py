@@ -1,13 +1,146 @@
-"""Placeholder: report endpoints are being built."""
+"""``/api/v1/reports``: reports for the governance group, starting with the board action log."""
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+import datetime as dt
 
+from flask import Response, render_template
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, fields, validate
+from webargs.fields import DelimitedList
+
+from ..analysis.gaps import RULES, GapSettings, find_gaps
+from ..app import get_service
+from ..reports.action_log import RAG_RULES, RAGS, SOON_DAYS, build_action_log, count_by_rag, select_rows, to_csv
+from ..schemas import IsoDate
 from ..service import GraphService
+from .gaps import gap_settings
 
 __all__ = ["reports_blueprint"]
 
+FORMATS = ("json", "csv", "html")
+# The log shows flags about an action and about its accountable owners; other rules need not run.
+LOG_RULES = tuple(rule.id for rule in RULES.values() if rule.subject_type in ("Action", "Person", "Owner"))
+TEXT = {"type": "string"}
+# One description for the three media types of the 200 answer (OpenAPI keeps one per status code).
+RESPONSE_DESCRIPTION = (
+    "format=json (default): application/json, described by the schema. format=csv: text/csv in UTF-8 with a "
+    "byte-order mark, sent as the attachment action-log-<as_of>.csv: a header row, then one row per action; "
+    "several values in a cell are joined with '; '. format=html: text/html, a printable A4-landscape page "
+    "for a board meeting (no scripts or external files).")
+
+
+class ActionLogPartySchema(Schema):
+    id = fields.String()
+    type = fields.String()
+    name = fields.String()
+
+
+class ActionLogRecommendationSchema(Schema):
+    id = fields.String()
+    title = fields.String()
+
+
+class ActionLogRowSchema(Schema):
+    id = fields.String()
+    reference = fields.String(metadata={"description": "The action's reference on the log, e.g. A-07 ('' if none)."})
+    title = fields.String()
+    recommendations = fields.List(fields.Nested(ActionLogRecommendationSchema),
+                                  metadata={"description": "The recommendations the action IMPLEMENTS."})
+    accountable = fields.List(fields.Nested(ActionLogPartySchema),
+                              metadata={"description": "ACCOUNTABLE_FOR the action (flagged when more than one)."})
+    multiple_owners = fields.Boolean(metadata={"description": "More than one accountable owner (flagged)."})
+    owner_flags = fields.List(fields.String(), metadata={
+        "description": "Gap rules about an accountable owner that name this action (owner-left, owner-overloaded)."})
+    responsible = fields.List(fields.Nested(ActionLogPartySchema),
+                              metadata={"description": "RESPONSIBLE_FOR the action."})
+    due_date = IsoDate(allow_none=True)
+    status = fields.String(allow_none=True)
+    priority = fields.String(allow_none=True)
+    rag = fields.String(validate=validate.OneOf(RAGS), metadata={"description": "Derived; see docs/action-log.md."})
+    rag_reasons = fields.List(fields.String(), metadata={"description": "Why the action has that RAG."})
+    last_changed = fields.String(allow_none=True, metadata={
+        "description": "UTC ISO 8601: the later of the record's last update and the newest change-log entry about it."})
+    last_changed_by = fields.String(allow_none=True, metadata={"description": "The actor of that change-log entry."})
+    flags = fields.List(fields.String(), metadata={"description": "Ids of the gap rules whose subject is the action."})
+
+
+class ActionLogSettingsSchema(Schema):
+    due_soon_days = fields.Integer()
+    stale_days = fields.Integer()
+
+
+class ActionLogSchema(Schema):
+    as_of = IsoDate()
+    generated_at = fields.String(metadata={"description": "UTC ISO 8601."})
+    rows = fields.List(fields.Nested(ActionLogRowSchema))
+    counts = fields.Dict(keys=fields.String(validate=validate.OneOf(RAGS)), values=fields.Integer(),
+                         metadata={"description": "Rows per RAG value (all values, zeros included)."})
+    settings = fields.Nested(ActionLogSettingsSchema)
+
+
+def action_log_query(statuses: tuple[str, ...]) -> type[Schema]:
+    attrs = {
+        "format": fields.String(load_default="json", validate=validate.OneOf(FORMATS),
+                                metadata={"description": "json (default), csv (spreadsheet), html (printable page)."}),
+        "as_of": IsoDate(metadata={"description": "Judge as of this date (default: today, UTC)."}),
+        "status": DelimitedList(fields.String(validate=validate.OneOf(statuses)),
+                                metadata={"description": "Only actions with these statuses (comma-separated)."}),
+        "rag": DelimitedList(fields.String(validate=validate.OneOf(RAGS)),
+                             metadata={"description": "Only rows with these RAG values (comma-separated)."}),
+    }
+    return type("ActionLogQuery", (Schema,), {"Meta": type("Meta", (), {"unknown": RAISE}), **attrs})
+
 
 def reports_blueprint(service: GraphService) -> Blueprint:
-    return Blueprint("reports", __name__, url_prefix="/api/v1/reports")
+    blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
+                    description="Reports for the governance group: the board action log.")
+    action_type = service.vocabulary.node_type("Action")
+    query = action_log_query(tuple(action_type.properties["status"].values) if action_type else ())
+
+    @blp.route("/action-log")
+    class ActionLog(MethodView):
+        @blp.arguments(query, location="query", unknown=RAISE)
+        @blp.response(200, ActionLogSchema, description=RESPONSE_DESCRIPTION)
+        @blp.alt_response(200, schema=TEXT, content_type="text/csv", success=True, description=RESPONSE_DESCRIPTION)
+        @blp.alt_response(200, schema=TEXT, content_type="text/html", success=True, description=RESPONSE_DESCRIPTION)
+        def get(self, args):
+            """The board action log: one row per action with owner, due date, RAG and open gap flags."""
+            report = _action_log(args)
+            if args["format"] == "csv":
+                return _csv(report)
+            if args["format"] == "html":
+                return _html(report, args)
+            return report
+
+    return blp
+
+
+def _action_log(args: dict) -> dict:
+    settings: GapSettings = gap_settings({"as_of": args.get("as_of")})
+    service = get_service()
+    graph = service.graph()
+
+    def last_changed(action_id: str):
+        newest = service.store.history(subject=action_id, limit=1)
+        return newest[0] if newest else None
+
+    rows = build_action_log(graph, find_gaps(graph, settings, rules=LOG_RULES), last_changed, settings.as_of)
+    rows = select_rows(rows, args.get("status"), args.get("rag"))
+    return {"as_of": settings.as_of.isoformat(), "rows": rows, "counts": count_by_rag(rows),
+            "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "settings": {"due_soon_days": SOON_DAYS, "stale_days": settings.stale_days}}
+
+
+def _csv(report: dict) -> Response:
+    response = Response(to_csv(report["rows"]).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="action-log-{report["as_of"]}.csv"'
+    return response
+
+
+def _html(report: dict, args: dict) -> Response:
+    filters = "; ".join(f"{name} {', '.join(args[name])}" for name in ("status", "rag") if args.get(name))
+    page = render_template("action_log.html", **report, filters=filters, rags=RAGS, rag_rules=RAG_RULES,
+                           stale_days=report["settings"]["stale_days"])
+    return Response(page, content_type="text/html; charset=utf-8")
