@@ -14,8 +14,11 @@ _MAIN_KEYS = ("name", "title", "statement")
 
 def label(graph: nx.MultiDiGraph, node: str) -> str:
     """The node's main property (name, title or statement), or its id."""
-    data = graph.nodes[node]
-    return next((str(data[key]) for key in _MAIN_KEYS if data.get(key)), node)
+    data = graph._node[node]  # the raw attribute dict: reports label thousands of nodes
+    for key in _MAIN_KEYS:
+        if data.get(key):
+            return str(data[key])
+    return node
 
 
 def nodes_of_type(graph: nx.MultiDiGraph, node_type: str) -> Iterator[str]:

@@ -78,6 +78,7 @@ class GapContext:
         # The raw adjacency dicts, as networkx's own algorithms use them: a report touches every
         # action, theme and owner, and the public views cost several times more per lookup.
         self._node, self._pred, self._succ = graph._node, graph._pred, graph._succ
+        self._names: dict[str, str] = {}
 
     @cached_property
     def by_type(self) -> dict[str, list[str]]:
@@ -169,10 +170,12 @@ class GapContext:
         return seen
 
     def subject(self, node: str) -> dict:
-        return {"id": node, "type": self._node[node].get("type"), "name": label(self.graph, node)}
+        return {"id": node, "type": self._node[node].get("type"), "name": self.name(node)}
 
     def name(self, node: str) -> str:
-        return label(self.graph, node)
+        if node not in self._names:
+            self._names[node] = label(self.graph, node)
+        return self._names[node]
 
     def gap(self, rule_id: str, node: str, message: str, fix: str, related: Iterable[str] = ()) -> Gap:
         rule = RULES[rule_id]
