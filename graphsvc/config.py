@@ -22,6 +22,8 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
     for variable, key in mapping.items():
         if env.get(variable):
             settings[key] = env[variable]
+    if env.get("GRAPHSVC_CORS_ORIGINS"):
+        settings["CORS_ORIGINS"] = [o.strip() for o in env["GRAPHSVC_CORS_ORIGINS"].split(",") if o.strip()]
     for variable, key in (("GRAPHSVC_MAX_BODY_BYTES", "MAX_CONTENT_LENGTH"),
                           ("GRAPHSVC_GAP_STALE_DAYS", "GAP_STALE_DAYS"),
                           ("GRAPHSVC_GAP_OVERLOAD_ACTIONS", "GAP_OVERLOAD_ACTIONS"),
@@ -36,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE": None,  # default: <instance path>/graphsvc.sqlite3
     "VOCABULARY": None,  # default: schema/vocabulary.yaml
     "MAX_CONTENT_LENGTH": ONE_MIB,
+    "CORS_ORIGINS": [],  # browsers on other origins are refused unless listed here
     # Gap thresholds (each can also be given per request).
     "GAP_STALE_DAYS": 60,  # an open action unchanged this long is stale
     "GAP_OVERLOAD_ACTIONS": 5,  # an owner accountable for more open actions than this is overloaded

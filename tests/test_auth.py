@@ -121,3 +121,18 @@ def test_accountability_and_action_status_need_governance(client, client_as):
     assert made.status_code == 201
     assert coordinator.delete(f"/api/v1/relationships/{made.get_json()['id']}").status_code == 403
     assert governance.delete(f"/api/v1/relationships/{made.get_json()['id']}").status_code == 204
+
+
+def test_cors_is_off_unless_origins_are_configured(tmp_path, client):
+    from graphsvc import create_app
+
+    assert "Access-Control-Allow-Origin" not in client.get(
+        "/api/v1/health", headers={"Origin": "https://elsewhere.example"}).headers
+    app = create_app({"DATABASE": str(tmp_path / "cors.sqlite3"), "CORS_ORIGINS": ["https://map.example"]})
+    browser = app.test_client()
+    preflight = browser.options("/api/v1/themes", headers={
+        "Origin": "https://map.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Authorization, Content-Type"})
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://map.example"
+    other = browser.get("/api/v1/health", headers={"Origin": "https://elsewhere.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers

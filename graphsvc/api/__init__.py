@@ -25,6 +25,11 @@ __all__ = ["register_api"]
 def register_api(app: Flask) -> GraphApi:
     api = GraphApi(app)
     register_security(app)  # first: an unauthenticated caller learns nothing else about the request
+    if app.config["CORS_ORIGINS"]:
+        from flask_cors import CORS
+
+        CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+             allow_headers=["Authorization", "Content-Type", "If-Match"], expose_headers=["ETag", "Location"])
     register_error_handlers(app)
     register_docs_assets(app)
     service = get_service(app)

@@ -87,8 +87,8 @@ def register_security(app: Flask) -> None:
     def authenticate_request():
         if not request.path.startswith("/api/") or request.routing_exception is not None:
             return None
-        if request.endpoint in PUBLIC_ENDPOINTS:
-            return None
+        if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
+            return None  # (a CORS preflight carries no credentials and reveals nothing)
         identity = _identity_from_header()
         needed = _declared_role() or ("viewer" if request.method in READ_METHODS else "coordinator")
         if not identity.can(needed):
