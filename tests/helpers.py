@@ -34,3 +34,23 @@ def full_body(node_type: NodeType, **extra) -> dict:
     body[node_type.main_property] = f"Full {node_type.name}"
     body.update(extra)
     return body
+
+
+class GraphBuilder:
+    """A tiny chainable builder of graphs in the projection's shape (for unit tests of analyses)."""
+
+    node_defaults: dict = {}
+
+    def __init__(self):
+        import networkx as nx
+
+        self.graph, self.count = nx.MultiDiGraph(), 0
+
+    def node(self, node_id, node_type, **props):
+        self.graph.add_node(node_id, type=node_type, **{**self.node_defaults, **props})
+        return self
+
+    def rel(self, source, rel_type, target, **props):
+        self.count += 1
+        self.graph.add_edge(source, target, key=f"r{self.count}", type=rel_type, **props)
+        return self

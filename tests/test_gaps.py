@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-import networkx as nx
 import pytest
 
 from graphsvc.analysis.gaps import RULES, GapSettings, count_by_rule, find_gaps
+from tests.helpers import GraphBuilder
 
 TODAY = dt.date(2026, 12, 1)
 SETTINGS = GapSettings(as_of=TODAY, stale_days=60, overload_actions=2, schedule_days=183)
 
 
-class G:
-    """A tiny graph builder in the projection's shape."""
+class G(GraphBuilder):
+    """A tiny graph builder; nodes look recently changed unless a test says otherwise."""
 
-    def __init__(self):
-        self.graph = nx.MultiDiGraph()
-        self.count = 0
-
-    def node(self, node_id, node_type, **props):
-        props.setdefault("updated_at", "2026-11-20T10:00:00.000000Z")
-        self.graph.add_node(node_id, type=node_type, **props)
-        return self
-
-    def rel(self, source, rel_type, target, **props):
-        self.count += 1
-        self.graph.add_edge(source, target, key=f"r{self.count}", type=rel_type, **props)
-        return self
+    node_defaults = {"updated_at": "2026-11-20T10:00:00.000000Z"}
 
     def ids(self, rule):
         return sorted(g.subject["id"] for g in find_gaps(self.graph, SETTINGS, rules=[rule]))

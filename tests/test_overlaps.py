@@ -11,25 +11,14 @@ import scipy.sparse as sp
 
 from graphsvc.analysis.duplicates import brute_force_duplicates, find_duplicates, normalise_name
 from graphsvc.analysis.overlaps import brute_force_overlaps, cosine_join, find_overlaps, pair_review
+from tests.helpers import GraphBuilder
 
 MATERNITY = ("Reduce disparities in maternity and neonatal outcomes for Black African women through continuity "
              "of carer, culturally safe antenatal education and interpreting support in Riverside.")
 
 
-class G:
-    """A tiny graph builder in the projection's shape."""
-
-    def __init__(self):
-        self.graph, self.count = nx.MultiDiGraph(), 0
-
-    def node(self, node_id, node_type, **props):
-        self.graph.add_node(node_id, type=node_type, **props)
-        return self
-
-    def rel(self, source, rel_type, target, **props):
-        self.count += 1
-        self.graph.add_edge(source, target, key=f"r{self.count}", type=rel_type, **props)
-        return self
+class G(GraphBuilder):
+    """A tiny graph builder with shortcuts for initiatives and their scope."""
 
     def initiative(self, node_id, description="", themes=(), populations=(), places=(), partners=()):
         self.node(node_id, "Initiative", name=node_id.replace("-", " ").title(), description=description)

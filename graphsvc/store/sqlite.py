@@ -152,17 +152,8 @@ class _SqliteTransaction(_SqliteReader, GraphTransaction):
         return node
 
     def create_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
-        now = utc_now()
-        rel = Relationship(rel_id, rel_type, source, target, dict(properties), now)
-        try:
-            self.conn.execute(f"INSERT INTO relationships ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                              (rel.id, rel.type, rel.source, rel.target, _dumps(rel.properties), now))
-        except sqlite3.IntegrityError as exc:
-            if self.get_relationship(rel_id):
-                raise Conflict(f"A relationship with id '{rel_id}' already exists.",
-                               {"id": ["Already in use."]}) from exc
-            raise NotFound("A relationship must join two existing nodes.") from exc
-        self._log(Operation.CREATE_RELATIONSHIP, rel.id, None, rel.as_record(), now)
+        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
+        self._log(Operation.CREATE_RELATIONSHIP, rel.id, None, rel.as_record(), rel.created_at)
         return rel
 
     def delete_relationship(self, rel_id) -> Relationship:
@@ -181,15 +172,21 @@ class _SqliteTransaction(_SqliteReader, GraphTransaction):
                 raise NotFound(f"No relationship has id '{old_id}'.")
             self.conn.execute("DELETE FROM relationships WHERE id = ?", (old_id,))
             removed.append(old.as_record())
-        now = utc_now()
-        rel = Relationship(rel_id, rel_type, source, target, dict(properties), now)
+        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
+        self._log(Operation.REPLACE_RELATIONSHIPS, subject, {"relationships": removed},
+                  {"relationships": [rel.as_record()]}, rel.created_at)
+        return rel
+
+    def _insert_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
+        rel = Relationship(rel_id, rel_type, source, target, dict(properties), utc_now())
         try:
             self.conn.execute(f"INSERT INTO relationships ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                              (rel.id, rel.type, rel.source, rel.target, _dumps(rel.properties), now))
+                              (rel.id, rel.type, rel.source, rel.target, _dumps(rel.properties), rel.created_at))
         except sqlite3.IntegrityError as exc:
+            if self.get_relationship(rel_id):
+                raise Conflict(f"A relationship with id '{rel_id}' already exists.",
+                               {"id": ["Already in use."]}) from exc
             raise NotFound("A relationship must join two existing nodes.") from exc
-        self._log(Operation.REPLACE_RELATIONSHIPS, subject, {"relationships": removed},
-                  {"relationships": [rel.as_record()]}, now)
         return rel
 
     def _require_node(self, node_id: str) -> Node:
