@@ -108,6 +108,12 @@ class GraphStore(GraphReader):
         """A consistent read view for building a projection: (seq, all nodes, all relationships),
         the nodes and relationships being exactly those after change ``seq``. Iterate inside the block."""
 
+    @abstractmethod
+    def copy_in(self, nodes: list[Node], relationships: list[Relationship], changes: list[Change],
+                tokens: list[TokenRecord]) -> None:
+        """Write records exactly as given (ids, stamps, versions, seqs) in one transaction, adding no
+        change-log entries of its own: for migrating a whole graph and its history between stores."""
+
     # -- access tokens (stored as hashes; each change is logged in the change log) ---------------
 
     @abstractmethod

@@ -297,6 +297,24 @@ class SqliteStore(_SqliteReader, GraphStore):
         finally:
             conn.execute("COMMIT")
 
+    def copy_in(self, nodes, relationships, changes, tokens) -> None:
+        main = self.main_property
+        with self.transaction("migration") as tx:
+            tx.conn.executemany(
+                f"INSERT INTO nodes ({_NODE_COLUMNS}, label) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(n.id, n.type, _dumps(n.properties), n.created_at, n.updated_at, n.version,
+                  str(n.properties.get(main.get(n.type, ""), ""))) for n in nodes])
+            tx.conn.executemany(f"INSERT INTO relationships ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                                [(r.id, r.type, r.source, r.target, _dumps(r.properties), r.created_at)
+                                 for r in relationships])
+            tx.conn.executemany(
+                "INSERT INTO changes (seq, at, actor, operation, subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(c.seq, c.at, c.actor, c.operation, c.subject, None if c.before is None else _dumps(c.before),
+                  None if c.after is None else _dumps(c.after)) for c in changes])
+            tx.conn.executemany(
+                "INSERT INTO tokens (name, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                [(t.name, t.role, t.token_hash, t.created_at, t.revoked_at) for t in tokens])
+
     def save_token(self, record: TokenRecord, actor: str) -> None:
         with self.transaction(actor) as tx:
             try:
