@@ -12,7 +12,7 @@ from flask.cli import ScriptInfo
 
 from .app import get_service
 from .documents import load_document, read_document
-from .errors import DomainError
+from .errors import DomainError, StoreUnavailable
 
 __all__ = ["DATASETS", "main", "register_commands"]
 
@@ -53,10 +53,13 @@ def register_commands(app: Flask) -> None:
         from .commands.tokens import ensure_first_admin
 
         service = get_service()
-        service.store.initialise()
-        nodes, relationships = service.store.count()
-        click.echo(f"{service.store.name} store ready: {nodes} nodes, {relationships} relationships.")
-        token = ensure_first_admin(service.store)
+        try:
+            service.store.initialise()
+            nodes, relationships = service.store.count()
+            click.echo(f"{service.store.name} store ready: {nodes} nodes, {relationships} relationships.")
+            token = ensure_first_admin(service.store)
+        except StoreUnavailable as exc:
+            raise click.ClickException(exc.message) from exc
         if token:
             click.echo("\nNo access tokens existed, so an admin token was created. It is shown this once:\n\n"
                        f"    {token}\n\nUse it as 'Authorization: Bearer <token>'. Make tokens for others with\n"
@@ -68,11 +71,13 @@ def register_commands(app: Flask) -> None:
     def seed_command(dataset: str, if_empty: bool):
         """Load shipped seed data: the evaluation report, the demo borough, or all."""
         service = get_service()
-        if if_empty and service.store.count()[0] > 0:
-            click.echo("Store already holds data; not seeding.")
-            return
         try:
+            if if_empty and service.store.count()[0] > 0:
+                click.echo("Store already holds data; not seeding.")
+                return
             result = seed_dataset(current_app, dataset)
+        except StoreUnavailable as exc:
+            raise click.ClickException(exc.message) from exc
         except DomainError as exc:
             for row in exc.errors.get("rows", []):
                 click.echo(f"  {row['section']} row {row['row']}: {row['message']} {row['fields'] or ''}", err=True)
@@ -107,6 +112,12 @@ class _AppCommands(click.Group):
 
     def get_command(self, ctx, name):
         return ctx.ensure_object(ScriptInfo).load_app().cli.get_command(ctx, name)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StoreUnavailable as exc:  # any command: one line naming the setting to check, no traceback
+            raise click.ClickException(exc.message) from exc
 
 
 def main() -> None:

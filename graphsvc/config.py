@@ -18,6 +18,11 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
         "GRAPHSVC_DATABASE": "DATABASE",
         "GRAPHSVC_STORE": "STORE",
         "GRAPHSVC_VOCABULARY": "VOCABULARY",
+        # The Neo4j store (GRAPHSVC_STORE=neo4j): the driver's usual variable names.
+        "NEO4J_URI": "NEO4J_URI",
+        "NEO4J_USER": "NEO4J_USER",
+        "NEO4J_PASSWORD": "NEO4J_PASSWORD",
+        "NEO4J_DATABASE": "NEO4J_DATABASE",
     }
     for variable, key in mapping.items():
         if env.get(variable):
@@ -30,6 +35,9 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
                           ("GRAPHSVC_GAP_SCHEDULE_DAYS", "GAP_SCHEDULE_DAYS")):
         if env.get(variable):
             settings[key] = int(env[variable])
+    for variable in ("NEO4J_CONNECTION_TIMEOUT", "NEO4J_MAX_RETRY_TIME"):
+        if env.get(variable):
+            settings[variable] = float(env[variable])
     return settings
 
 
@@ -37,6 +45,13 @@ DEFAULTS: dict[str, Any] = {
     "STORE": "sqlite",
     "DATABASE": None,  # default: <instance path>/graphsvc.sqlite3
     "VOCABULARY": None,  # default: schema/vocabulary.yaml
+    # Neo4j (used when STORE is "neo4j"): where, who, which database, and how long to wait.
+    "NEO4J_URI": "neo4j://localhost:7687",
+    "NEO4J_USER": "neo4j",
+    "NEO4J_PASSWORD": "",
+    "NEO4J_DATABASE": "neo4j",
+    "NEO4J_CONNECTION_TIMEOUT": 5.0,  # seconds to open a connection
+    "NEO4J_MAX_RETRY_TIME": 15.0,  # seconds a read may be retried through a failover
     "MAX_CONTENT_LENGTH": ONE_MIB,
     "CORS_ORIGINS": [],  # browsers on other origins are refused unless listed here
     # Gap thresholds (each can also be given per request).

@@ -18,4 +18,11 @@ def open_store(config: Mapping[str, Any], vocabulary: Vocabulary) -> GraphStore:
         from .sqlite import SqliteStore
 
         return SqliteStore(config["DATABASE"], main_property)
-    raise ValueError(f"Unknown store '{engine}': set GRAPHSVC_STORE to 'sqlite'.")
+    if engine == "neo4j":
+        from .neo4j import Neo4jStore
+
+        return Neo4jStore(config.get("NEO4J_URI") or "neo4j://localhost:7687", config.get("NEO4J_USER") or "neo4j",
+                          config.get("NEO4J_PASSWORD") or "", vocabulary, config.get("NEO4J_DATABASE") or "neo4j",
+                          connection_timeout=float(config.get("NEO4J_CONNECTION_TIMEOUT") or 5),
+                          max_retry_time=float(config.get("NEO4J_MAX_RETRY_TIME") or 15))
+    raise ValueError(f"Unknown store '{engine}': set GRAPHSVC_STORE to 'sqlite' or 'neo4j'.")

@@ -1,0 +1,284 @@
+"""Every Cypher statement the Neo4j store sends, in one place (Neo4j 5 syntax).
+
+Fixed statements are UPPER_CASE constants. Statements that name a node label or relationship type
+are generated from the vocabulary, and only from it: each name goes through ``quote_name``, which
+refuses anything that is not a vocabulary-shaped name before any text is built. Values always
+travel as ``$parameters``, never inside the text.
+
+The data model in Neo4j:
+
+- ``(:Node:<Type> {id, type, label, props, created_at, updated_at, version, p_<name>...})``: ``props``
+  is the node's properties as JSON (they round-trip exactly); ``label`` is the main property, for
+  search and order; each scalar property is mirrored as ``p_<name>`` so ``find_nodes(equals=...)``
+  filters in Cypher without APOC.
+- ``(:Node)-[:<TYPE> {id, props, created_at}]->(:Node)``.
+- ``(:Change {seq, at, actor, operation, subject, before, after})``, before/after as JSON, and the
+  ``(:Counter {name: 'changes', value})`` node: every write transaction write-locks it first (a SET
+  whose right-hand side reads the property takes the lock before the read), so writers are
+  serialised like SQLite's ``BEGIN IMMEDIATE`` and seq order is commit order.
+- ``(:Token {name, role, token_hash, created_at, revoked_at})``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..vocabulary import _REL_NAME, _TYPE_NAME, Vocabulary
+
+__all__ = ["CONSTANT_NAMES", "STORE_LABELS", "Statement", "constants", "copy_nodes", "copy_relationships",
+           "count_nodes", "count_relationships_of_type", "create_node", "create_relationship", "delete_relationship",
+           "page_nodes", "page_relationships_of_type", "parameters_of", "quote_name", "relationship_by_id",
+           "relationship_id_constraint", "schema_statements", "statements"]
+
+# Labels the store itself uses besides the vocabulary's node types.
+STORE_LABELS = ("Node", "Change", "Counter", "Token")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One Cypher statement as sent: a name to report it by, its text and the parameters it uses."""
+
+    name: str
+    text: str
+    parameters: tuple[str, ...]
+
+
+def quote_name(name: str) -> str:
+    """A vocabulary type name in backticks; ValueError for anything else (so input never reaches text).
+
+    >>> quote_name("Initiative"), quote_name("ACCOUNTABLE_FOR")
+    ('`Initiative`', '`ACCOUNTABLE_FOR`')
+    """
+    if not isinstance(name, str) or not (_TYPE_NAME.fullmatch(name) or _REL_NAME.fullmatch(name)):
+        raise ValueError(f"{name!r} is not a vocabulary type name; refusing to put it in Cypher.")
+    return f"`{name}`"
+
+
+# -- columns every read returns ----------------------------------------------------------------
+
+_NODE = ("n.id AS id, n.type AS type, n.props AS props, n.created_at AS created_at, "
+         "n.updated_at AS updated_at, n.version AS version")
+_REL = ("r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, "
+        "r.props AS props, r.created_at AS created_at")
+_CHANGE = ("c.seq AS seq, c.at AS at, c.actor AS actor, c.operation AS operation, c.subject AS subject, "
+           "c.before AS before, c.after AS after")
+_TOKEN = "t.name AS name, t.role AS role, t.token_hash AS token_hash, t.created_at AS created_at, " \
+         "t.revoked_at AS revoked_at"
+_NODE_FILTER = ("WHERE ($text IS NULL OR toLower(n.label) CONTAINS toLower($text))\n"
+                "  AND all(key IN keys($match_props) WHERE n['p_' + key] = $match_props[key])")
+_REL_PAGE = f"WITH r ORDER BY r.created_at, r.id SKIP $offset LIMIT $limit\nRETURN {_REL}"
+
+# -- schema: constraints and indexes (idempotent) ----------------------------------------------
+
+NODE_ID_CONSTRAINT = "CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE"
+CHANGE_SEQ_CONSTRAINT = "CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE"
+COUNTER_NAME_CONSTRAINT = "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE"
+TOKEN_NAME_CONSTRAINT = "CREATE CONSTRAINT token_name IF NOT EXISTS FOR (t:Token) REQUIRE t.name IS UNIQUE"
+TOKEN_HASH_CONSTRAINT = "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (t:Token) REQUIRE t.token_hash IS UNIQUE"
+NODE_LABEL_INDEX = "CREATE INDEX node_label IF NOT EXISTS FOR (n:Node) ON (n.label)"
+NODE_TYPE_INDEX = "CREATE INDEX node_type IF NOT EXISTS FOR (n:Node) ON (n.type)"
+CHANGE_SUBJECT_INDEX = "CREATE INDEX change_subject IF NOT EXISTS FOR (c:Change) ON (c.subject)"
+CHANGE_ACTOR_INDEX = "CREATE INDEX change_actor IF NOT EXISTS FOR (c:Change) ON (c.actor)"
+CHANGE_AT_INDEX = "CREATE INDEX change_at IF NOT EXISTS FOR (c:Change) ON (c.at)"
+
+# -- the change log ----------------------------------------------------------------------------
+
+# First statement of every write transaction (and of a snapshot): creates the counter if missing
+# and write-locks it until commit or rollback. Returns the newest seq.
+LOCK_WRITERS = """MERGE (c:Counter {name: 'changes'})
+SET c.value = coalesce(c.value, 0)
+RETURN c.value AS seq"""
+# Last statement of a write transaction: the whole batch of change-log entries, seqs from the
+# locked counter. No row comes back (appended = 0) if the counter is not where the lock left it.
+APPEND_CHANGES = """MATCH (c:Counter {name: 'changes'})
+WHERE c.value = $seq
+SET c.value = $seq + size($rows)
+WITH c
+UNWIND $rows AS row
+CREATE (change:Change {seq: row.seq, at: row.at, actor: row.actor, operation: row.operation,
+                       subject: row.subject, before: row.before, after: row.after})
+RETURN count(change) AS appended"""
+LAST_SEQ = "OPTIONAL MATCH (c:Counter {name: 'changes'})\nRETURN coalesce(c.value, 0) AS seq"
+CHANGES_SINCE = f"MATCH (c:Change)\nWHERE c.seq > $seq\nWITH c ORDER BY c.seq LIMIT $limit\nRETURN {_CHANGE}"
+HISTORY = f"""MATCH (c:Change)
+WHERE ($since IS NULL OR c.at >= $since)
+WITH c ORDER BY c.seq DESC LIMIT $limit
+RETURN {_CHANGE}"""
+HISTORY_OF_SUBJECT = f"""MATCH (c:Change {{subject: $subject}})
+WHERE ($actor IS NULL OR c.actor = $actor) AND ($since IS NULL OR c.at >= $since)
+WITH c ORDER BY c.seq DESC LIMIT $limit
+RETURN {_CHANGE}"""
+HISTORY_BY_ACTOR = f"""MATCH (c:Change {{actor: $actor}})
+WHERE ($since IS NULL OR c.at >= $since)
+WITH c ORDER BY c.seq DESC LIMIT $limit
+RETURN {_CHANGE}"""
+
+# -- nodes -------------------------------------------------------------------------------------
+
+GET_NODE = f"MATCH (n:Node {{id: $id}})\nRETURN {_NODE}"
+UPDATE_NODE = "MATCH (n:Node {id: $id})\nSET n = $node_props\nRETURN n.id AS id"
+# Its relationships are read (and logged) first; the writers' lock keeps that set unchanged.
+DELETE_NODE = "MATCH (n:Node {id: $id})\nDETACH DELETE n"
+COUNT_NODES = "MATCH (n:Node)\nRETURN count(n) AS total"
+ALL_NODES = f"MATCH (n:Node)\nRETURN {_NODE}"
+
+# -- relationships -----------------------------------------------------------------------------
+
+RELATIONSHIPS_OF = f"""MATCH (:Node {{id: $id}})-[r]-()
+WITH DISTINCT r ORDER BY r.created_at, r.id
+RETURN {_REL}"""
+_FROM = "MATCH (:Node {id: $source})-[r]->(b:Node)\nWHERE ($rel_type IS NULL OR type(r) = $rel_type) " \
+        "AND ($target IS NULL OR b.id = $target)"
+_TO = "MATCH (:Node)-[r]->(:Node {id: $target})\nWHERE ($rel_type IS NULL OR type(r) = $rel_type)"
+COUNT_RELATIONSHIPS_FROM = f"{_FROM}\nRETURN count(r) AS total"
+PAGE_RELATIONSHIPS_FROM = f"{_FROM}\n{_REL_PAGE}"
+COUNT_RELATIONSHIPS_TO = f"{_TO}\nRETURN count(r) AS total"
+PAGE_RELATIONSHIPS_TO = f"{_TO}\n{_REL_PAGE}"
+COUNT_RELATIONSHIPS = "MATCH ()-[r]->()\nRETURN count(r) AS total"
+PAGE_RELATIONSHIPS = f"MATCH ()-[r]->()\n{_REL_PAGE}"
+ALL_RELATIONSHIPS = f"MATCH ()-[r]->()\nRETURN {_REL}"
+
+# -- access tokens -----------------------------------------------------------------------------
+
+CREATE_TOKEN = f"""OPTIONAL MATCH (taken:Token)
+WHERE taken.name = $name OR taken.token_hash = $token_hash
+WITH taken LIMIT 1
+WITH taken WHERE taken IS NULL
+CREATE (t:Token {{name: $name, role: $role, token_hash: $token_hash, created_at: $created_at}})
+RETURN {_TOKEN}"""
+FIND_TOKEN = f"MATCH (t:Token {{token_hash: $token_hash}})\nRETURN {_TOKEN}"
+TOKEN_BY_NAME = f"MATCH (t:Token {{name: $name}})\nRETURN {_TOKEN}"
+LIST_TOKENS = f"MATCH (t:Token)\nWITH t ORDER BY t.created_at, t.name\nRETURN {_TOKEN}"
+REVOKE_TOKEN = "MATCH (t:Token {name: $name})\nSET t.revoked_at = $revoked_at"
+
+# -- migration (copy_in): records exactly as given, in batches, logging nothing of their own -----
+
+COPY_CHANGES = """UNWIND $rows AS row
+CREATE (change:Change {seq: row.seq, at: row.at, actor: row.actor, operation: row.operation,
+                       subject: row.subject, before: row.before, after: row.after})
+RETURN count(change) AS copied"""
+RAISE_COUNTER = "MATCH (c:Counter {name: 'changes'})\nWHERE c.value < $seq\nSET c.value = $seq"
+COPY_TOKENS = """UNWIND $rows AS row
+CREATE (t:Token {name: row.name, role: row.role, token_hash: row.token_hash, created_at: row.created_at,
+                 revoked_at: row.revoked_at})
+RETURN count(t) AS copied"""
+
+# -- test fixtures only: empties the database (constraints and indexes stay) ---------------------
+
+ERASE_EVERYTHING = "MATCH (n)\nDETACH DELETE n"
+
+# -- generated from the vocabulary -------------------------------------------------------------
+
+
+def create_node(node_type: str) -> str:
+    """Create a node of one type unless its id is taken (then no row comes back)."""
+    return f"""OPTIONAL MATCH (taken:Node {{id: $id}})
+WITH taken WHERE taken IS NULL
+CREATE (n:Node:{quote_name(node_type)})
+SET n = $node_props
+RETURN n.id AS id"""
+
+
+def copy_nodes(node_type: str) -> str:
+    """A batch of nodes of one type, each row being the node's Neo4j properties."""
+    return f"UNWIND $rows AS row\nCREATE (n:Node:{quote_name(node_type)})\nSET n = row\nRETURN count(n) AS copied"
+
+
+def count_nodes(node_type: str) -> str:
+    return f"MATCH (n:{quote_name(node_type)})\n{_NODE_FILTER}\nRETURN count(n) AS total"
+
+
+def page_nodes(node_type: str) -> str:
+    return (f"MATCH (n:{quote_name(node_type)})\n{_NODE_FILTER}\n"
+            f"WITH n ORDER BY toLower(n.label), n.id SKIP $offset LIMIT $limit\nRETURN {_NODE}")
+
+
+def relationship_id_constraint(rel_type: str) -> str:
+    """Relationship property uniqueness (Neo4j 5.7+, Community Edition too): ids unique per type."""
+    quoted = quote_name(rel_type)
+    return (f"CREATE CONSTRAINT `relationship_id_{rel_type}` IF NOT EXISTS "
+            f"FOR ()-[r:{quoted}]-() REQUIRE r.id IS UNIQUE")
+
+
+def create_relationship(rel_type: str) -> str:
+    """Create a relationship between two existing nodes (no row comes back if either is missing)."""
+    return f"""MATCH (a:Node {{id: $source}})
+MATCH (b:Node {{id: $target}})
+CREATE (a)-[r:{quote_name(rel_type)} {{id: $id, props: $props_json, created_at: $created_at}}]->(b)
+RETURN r.id AS id"""
+
+
+def copy_relationships(rel_type: str) -> str:
+    """A batch of relationships of one type; rows whose ends are missing are not copied (count them)."""
+    return f"""UNWIND $rows AS row
+MATCH (a:Node {{id: row.source}})
+MATCH (b:Node {{id: row.target}})
+CREATE (a)-[r:{quote_name(rel_type)} {{id: row.id, props: row.props, created_at: row.created_at}}]->(b)
+RETURN count(r) AS copied"""
+
+
+def delete_relationship(rel_type: str) -> str:
+    return f"MATCH ()-[r:{quote_name(rel_type)} {{id: $id}}]->()\nDELETE r"
+
+
+def count_relationships_of_type(rel_type: str) -> str:
+    return f"MATCH ()-[r:{quote_name(rel_type)}]->()\nRETURN count(r) AS total"
+
+
+def page_relationships_of_type(rel_type: str) -> str:
+    return f"MATCH ()-[r:{quote_name(rel_type)}]->()\n{_REL_PAGE}"
+
+
+def relationship_by_id(rel_types) -> str:
+    """One relationship by id whatever its type: one index seek per vocabulary type, unioned."""
+    return "\nUNION ALL\n".join(f"MATCH ()-[r:{quote_name(t)} {{id: $id}}]->()\nRETURN {_REL}"
+                                for t in sorted(rel_types))
+
+
+def schema_statements(vocabulary: Vocabulary) -> list[str]:
+    """The constraints and indexes ``initialise`` creates, in order."""
+    fixed = [NODE_ID_CONSTRAINT, CHANGE_SEQ_CONSTRAINT, COUNTER_NAME_CONSTRAINT, TOKEN_NAME_CONSTRAINT,
+             TOKEN_HASH_CONSTRAINT, NODE_LABEL_INDEX, NODE_TYPE_INDEX, CHANGE_SUBJECT_INDEX, CHANGE_ACTOR_INDEX,
+             CHANGE_AT_INDEX]
+    return fixed + [relationship_id_constraint(t) for t in sorted(vocabulary.relationship_types)]
+
+
+# -- the catalogue -----------------------------------------------------------------------------
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_NODE_GENERATORS = (create_node, copy_nodes, count_nodes, page_nodes)
+_REL_GENERATORS = (relationship_id_constraint, create_relationship, copy_relationships, delete_relationship,
+                   count_relationships_of_type, page_relationships_of_type)
+
+
+def parameters_of(text: str) -> tuple[str, ...]:
+    """The ``$parameters`` a statement uses, in order of first use."""
+    return tuple(dict.fromkeys(_PARAMETER.findall(text)))
+
+
+def constants() -> dict[str, str]:
+    """The fixed statements: every UPPER_CASE string constant of this module that is Cypher."""
+    return {name: value for name, value in globals().items()
+            if name.isupper() and not name.startswith("_") and isinstance(value, str)}
+
+
+CONSTANT_NAMES = tuple(constants())
+
+
+def statements(vocabulary: Vocabulary) -> list[Statement]:
+    """Every statement the store can send for this vocabulary: the constants and, for each node
+    and relationship type, each generated one."""
+    found = [Statement(name, text, parameters_of(text)) for name, text in constants().items()]
+    for node_type in sorted(vocabulary.node_types):
+        found += [_generated(make, node_type) for make in _NODE_GENERATORS]
+    for rel_type in sorted(vocabulary.relationship_types):
+        found += [_generated(make, rel_type) for make in _REL_GENERATORS]
+    text = relationship_by_id(vocabulary.relationship_types)
+    found.append(Statement("relationship_by_id", text, parameters_of(text)))
+    return found
+
+
+def _generated(make, name: str) -> Statement:
+    text = make(name)
+    return Statement(f"{make.__name__}:{name}", text, parameters_of(text))

@@ -1,0 +1,287 @@
+"""Reads and write transactions of the Neo4j store (see neo4j.py for the store and cypher.py for
+the statements and the data model).
+
+The change-log rows of a transaction are gathered as it goes and appended in one ``UNWIND $rows``
+statement just before commit, with seqs following the counter the transaction locked first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from ..auth import TokenRecord
+from ..errors import Conflict, NotFound, StoreUnavailable
+from . import cypher
+from .model import Change, Node, Operation, Relationship, utc_now
+from .port import GraphReader, GraphTransaction, Page
+
+__all__ = ["Catalogue", "Neo4jReader", "Neo4jTransaction"]
+
+
+class Catalogue:
+    """The generated statements for one vocabulary, built once; type names outside it are refused."""
+
+    def __init__(self, vocabulary):
+        self.main_property = {name: t.main_property for name, t in vocabulary.node_types.items()}
+        self.create_node = {t: cypher.create_node(t) for t in vocabulary.node_types}
+        self.copy_nodes = {t: cypher.copy_nodes(t) for t in vocabulary.node_types}
+        self.count_nodes = {t: cypher.count_nodes(t) for t in vocabulary.node_types}
+        self.page_nodes = {t: cypher.page_nodes(t) for t in vocabulary.node_types}
+        rel_types = sorted(vocabulary.relationship_types)
+        self.create_relationship = {t: cypher.create_relationship(t) for t in rel_types}
+        self.copy_relationships = {t: cypher.copy_relationships(t) for t in rel_types}
+        self.delete_relationship = {t: cypher.delete_relationship(t) for t in rel_types}
+        self.count_relationships = {t: cypher.count_relationships_of_type(t) for t in rel_types}
+        self.page_relationships = {t: cypher.page_relationships_of_type(t) for t in rel_types}
+        self.relationship_by_id = cypher.relationship_by_id(rel_types)
+        self.schema = cypher.schema_statements(vocabulary)
+
+    @staticmethod
+    def pick(table: dict[str, str], name: str) -> str:
+        try:
+            return table[name]
+        except KeyError:
+            raise ValueError(f"'{name}' is not a type in the vocabulary this store was opened with.") from None
+
+
+class Neo4jReader(GraphReader):
+    """The port's reads, over ``_query``: the store runs them in a read transaction, a write
+    transaction runs them in itself (so it sees its own writes)."""
+
+    catalogue: Catalogue
+
+    def _query(self, *queries: tuple[str, dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        """Run the statements in one transaction; each one's records as plain dicts."""
+        raise NotImplementedError
+
+    def get_node(self, node_id: str) -> Node | None:
+        [rows] = self._query((cypher.GET_NODE, {"id": node_id}))
+        return node_from(rows[0]) if rows else None
+
+    def find_nodes(self, node_type, *, text=None, equals=None, limit=50, offset=0) -> Page:
+        if node_type not in self.catalogue.count_nodes:
+            return [], 0
+        # Equality filters run on the p_<name> mirrors of the JSON properties (see cypher.py).
+        args = {"text": text or None, "match_props": dict(equals or {})}
+        counted, rows = self._query((self.catalogue.count_nodes[node_type], args),
+                                    (self.catalogue.page_nodes[node_type], {**args, "limit": limit, "offset": offset}))
+        return [node_from(row) for row in rows], counted[0]["total"]
+
+    def get_relationship(self, rel_id: str) -> Relationship | None:
+        [rows] = self._query((self.catalogue.relationship_by_id, {"id": rel_id}))
+        return relationship_from(rows[0]) if rows else None
+
+    def find_relationships(self, *, rel_type=None, source=None, target=None, limit=50, offset=0) -> Page:
+        page = {"limit": limit, "offset": offset}
+        # Pick the statement that starts from an index: a node id, else the relationship type.
+        if source is not None:
+            args = {"source": source, "target": target, "rel_type": rel_type}
+            count, rows = cypher.COUNT_RELATIONSHIPS_FROM, cypher.PAGE_RELATIONSHIPS_FROM
+        elif target is not None:
+            args = {"target": target, "rel_type": rel_type}
+            count, rows = cypher.COUNT_RELATIONSHIPS_TO, cypher.PAGE_RELATIONSHIPS_TO
+        elif rel_type is not None:
+            if rel_type not in self.catalogue.count_relationships:
+                return [], 0
+            args = {}
+            count, rows = self.catalogue.count_relationships[rel_type], self.catalogue.page_relationships[rel_type]
+        else:
+            args = {}
+            count, rows = cypher.COUNT_RELATIONSHIPS, cypher.PAGE_RELATIONSHIPS
+        counted, found = self._query((count, args), (rows, {**args, **page}))
+        return [relationship_from(row) for row in found], counted[0]["total"]
+
+    def relationships_of(self, node_id: str) -> list[Relationship]:
+        [rows] = self._query((cypher.RELATIONSHIPS_OF, {"id": node_id}))
+        return [relationship_from(row) for row in rows]
+
+
+class Neo4jTransaction(Neo4jReader, GraphTransaction):
+    """One explicit Neo4j transaction, holding the writers' lock from ``begin`` to commit."""
+
+    def __init__(self, tx, actor: str, catalogue: Catalogue):
+        self.tx, self.actor, self.catalogue = tx, actor, catalogue
+        self.base_seq = 0
+        self.pending: list[dict[str, Any]] = []
+
+    def _query(self, *queries):
+        return [self.tx.run(text, parameters).data() for text, parameters in queries]
+
+    def begin(self) -> None:
+        [[row]] = self._query((cypher.LOCK_WRITERS, {}))
+        self.base_seq = row["seq"]
+
+    def finish(self) -> None:
+        """Append the gathered change-log rows (called just before commit)."""
+        if not self.pending:
+            return
+        [[row]] = self._query((cypher.APPEND_CHANGES, {"seq": self.base_seq, "rows": self.pending}))
+        if row["appended"] != len(self.pending):
+            raise StoreUnavailable("The change log moved while this transaction held its lock; nothing was saved.")
+
+    def create_node(self, node_type, node_id, properties) -> Node:
+        now = utc_now()
+        node = Node(node_id, node_type, dict(properties), now, now, 1)
+        [rows] = self._query((self.catalogue.pick(self.catalogue.create_node, node_type),
+                              {"id": node_id, "node_props": node_fields(node, self.catalogue.main_property)}))
+        if not rows:
+            raise Conflict(f"A node with id '{node_id}' already exists.", {"id": ["Already in use."]})
+        self._log(Operation.CREATE_NODE, node.id, None, node.as_record(), now)
+        return node
+
+    def update_node(self, node_id, properties) -> Node:
+        before = self._require_node(node_id)
+        now = utc_now()
+        after = Node(node_id, before.type, dict(properties), before.created_at, now, before.version + 1)
+        fields = node_fields(after, self.catalogue.main_property)
+        self._query((cypher.UPDATE_NODE, {"id": node_id, "node_props": fields}))
+        self._log(Operation.UPDATE_NODE, node_id, before.as_record(), after.as_record(), now)
+        return after
+
+    def delete_node(self, node_id) -> Node:
+        node = self._require_node(node_id)
+        for rel in self.relationships_of(node_id):  # each logged, oldest first, before the node
+            self._log(Operation.DELETE_RELATIONSHIP, rel.id, rel.as_record(), None)
+        self._query((cypher.DELETE_NODE, {"id": node_id}))
+        self._log(Operation.DELETE_NODE, node_id, node.as_record(), None)
+        return node
+
+    def create_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
+        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
+        self._log(Operation.CREATE_RELATIONSHIP, rel.id, None, rel.as_record(), rel.created_at)
+        return rel
+
+    def delete_relationship(self, rel_id) -> Relationship:
+        rel = self._remove_relationship(rel_id)
+        self._log(Operation.DELETE_RELATIONSHIP, rel_id, rel.as_record(), None)
+        return rel
+
+    def replace_relationships(self, subject, remove, rel_type, source, target, properties, rel_id) -> Relationship:
+        removed = [self._remove_relationship(old_id).as_record() for old_id in remove]
+        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
+        self._log(Operation.REPLACE_RELATIONSHIPS, subject, {"relationships": removed},
+                  {"relationships": [rel.as_record()]}, rel.created_at)
+        return rel
+
+    # -- tokens (not part of the port's transaction; the store calls these) ----------------------
+
+    def create_token(self, record: TokenRecord) -> None:
+        [rows] = self._query((cypher.CREATE_TOKEN, {"name": record.name, "role": record.role,
+                                                    "token_hash": record.token_hash, "created_at": record.created_at}))
+        if not rows:
+            raise Conflict(f"A token named '{record.name}' already exists.", {"name": ["Already in use."]})
+        self._log(Operation.CREATE_TOKEN, f"token:{record.name}", None, {"name": record.name, "role": record.role})
+
+    def revoke_token(self, name: str) -> TokenRecord:
+        [rows] = self._query((cypher.TOKEN_BY_NAME, {"name": name}))
+        if not rows:
+            raise NotFound(f"No token is named '{name}'.")
+        record = TokenRecord(**rows[0])
+        if record.revoked_at is None:
+            record = TokenRecord(record.name, record.role, record.token_hash, record.created_at, utc_now())
+            self._query((cypher.REVOKE_TOKEN, {"name": name, "revoked_at": record.revoked_at}))
+            self._log(Operation.REVOKE_TOKEN, f"token:{name}", {"name": name, "role": record.role}, None)
+        return record
+
+    # -- migration -------------------------------------------------------------------------------
+
+    def copy_in(self, nodes: list[Node], relationships: list[Relationship], changes: list[Change],
+                tokens: list[TokenRecord]) -> None:
+        """Write the records exactly as given, one ``UNWIND $rows`` batch per type, logging nothing."""
+        for node_type, group in _by_type(nodes).items():
+            rows = [node_fields(node, self.catalogue.main_property) for node in group]
+            self._copy(self.catalogue.pick(self.catalogue.copy_nodes, node_type), rows)
+        for rel_type, group in _by_type(relationships).items():
+            rows = [{"id": r.id, "source": r.source, "target": r.target, "props": dumps(r.properties),
+                     "created_at": r.created_at} for r in group]
+            if self._copy(self.catalogue.pick(self.catalogue.copy_relationships, rel_type), rows) != len(rows):
+                raise NotFound("A relationship must join two existing nodes; copy the nodes first.")
+        if changes:
+            self._copy(cypher.COPY_CHANGES, [
+                {"seq": c.seq, "at": c.at, "actor": c.actor, "operation": c.operation, "subject": c.subject,
+                 "before": None if c.before is None else dumps(c.before),
+                 "after": None if c.after is None else dumps(c.after)} for c in changes])
+            self._query((cypher.RAISE_COUNTER, {"seq": max(c.seq for c in changes)}))
+        self._copy(cypher.COPY_TOKENS, [asdict(t) for t in tokens])
+
+    def _copy(self, statement: str, rows: list[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        [[row]] = self._query((statement, {"rows": rows}))
+        return row["copied"]
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _insert_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
+        statement = self.catalogue.pick(self.catalogue.create_relationship, rel_type)
+        # Ids are unique across all types (the constraints are per type): writers hold the lock, so
+        # checking first is safe.
+        if self.get_relationship(rel_id) is not None:
+            raise Conflict(f"A relationship with id '{rel_id}' already exists.", {"id": ["Already in use."]})
+        rel = Relationship(rel_id, rel_type, source, target, dict(properties), utc_now())
+        [rows] = self._query((statement, {"id": rel_id, "source": source, "target": target,
+                                          "props_json": dumps(rel.properties), "created_at": rel.created_at}))
+        if not rows:
+            raise NotFound("A relationship must join two existing nodes.")
+        return rel
+
+    def _remove_relationship(self, rel_id: str) -> Relationship:
+        rel = self.get_relationship(rel_id)
+        if rel is None:
+            raise NotFound(f"No relationship has id '{rel_id}'.")
+        self._query((self.catalogue.pick(self.catalogue.delete_relationship, rel.type), {"id": rel_id}))
+        return rel
+
+    def _require_node(self, node_id: str) -> Node:
+        node = self.get_node(node_id)
+        if node is None:
+            raise NotFound(f"No node has id '{node_id}'.")
+        return node
+
+    def _log(self, operation, subject, before, after, at=None) -> None:
+        self.pending.append({
+            "seq": self.base_seq + len(self.pending) + 1, "at": at or utc_now(), "actor": self.actor,
+            "operation": operation, "subject": subject,
+            "before": None if before is None else dumps(before), "after": None if after is None else dumps(after)})
+
+
+def node_fields(node: Node, main_property: dict[str, str]) -> dict[str, Any]:
+    """The node's Neo4j properties: JSON for the record, the main property for search and order,
+    and a ``p_<name>`` mirror of each scalar property for equality filters."""
+    label = str(node.properties.get(main_property.get(node.type, ""), ""))
+    fields = {f"p_{name}": value for name, value in node.properties.items()
+              if isinstance(value, str | int | float | bool)}
+    fields.update(id=node.id, type=node.type, label=label, props=dumps(node.properties),
+                  created_at=node.created_at, updated_at=node.updated_at, version=node.version)
+    return fields
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def node_from(row: dict[str, Any]) -> Node:
+    return Node(row["id"], row["type"], json.loads(row["props"]), row["created_at"], row["updated_at"], row["version"])
+
+
+def relationship_from(row: dict[str, Any]) -> Relationship:
+    return Relationship(row["id"], row["type"], row["source"], row["target"], json.loads(row["props"]),
+                        row["created_at"])
+
+
+def _by_type(records) -> dict[str, list]:
+    groups: dict[str, list] = {}
+    for record in records:
+        groups.setdefault(record.type, []).append(record)
+    return groups
+
+
+def change_from(row: dict[str, Any]) -> Change:
+    return Change(row["seq"], row["at"], row["actor"], row["operation"], row["subject"], loads(row["before"]),
+                  loads(row["after"]))
