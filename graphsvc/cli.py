@@ -95,6 +95,10 @@ def register_commands(app: Flask) -> None:
         """Serve the API with gunicorn (several worker processes sharing one store)."""
         from .server import serve
 
+        try:
+            get_service().store.count()  # fail now, in one line, rather than in every worker's first request
+        except StoreUnavailable as exc:
+            raise click.ClickException(exc.message) from exc
         click.echo(f"Serving graphsvc on http://{host}:{port}/api/v1/ (docs at /api/v1/docs) "
                    f"with {workers} workers.")
         serve(host, port, workers, timeout)

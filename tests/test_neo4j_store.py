@@ -280,7 +280,7 @@ def neo4j_app(monkeypatch, tmp_path):
     return create_app({"TESTING": True, "DATABASE": str(tmp_path / "unused.sqlite3")})
 
 
-@pytest.mark.parametrize("command", [["init"], ["seed", "--if-empty"]], ids=" ".join)
+@pytest.mark.parametrize("command", [["init"], ["seed", "--if-empty"], ["serve", "--port", "8999"]], ids=" ".join)
 def test_cli_commands_fail_in_one_line_when_neo4j_is_unreachable(neo4j_app, command):
     result = neo4j_app.test_cli_runner().invoke(args=command)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
