@@ -24,7 +24,18 @@ run: $(STAMP)
 	$(BIN)/graphsvc seed --dataset all --if-empty
 	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: $(STAMP)
+# The Cypher check's linter (tests/cypher, see docs/cypher-check.md): installed exactly as locked, again only
+# when package.json or the lockfile changes. The stamp is inside node_modules, which `npm ci` wipes first.
+NPM ?= npm
+CYPHER_DIR := tests/cypher
+CYPHER_STAMP := $(CYPHER_DIR)/node_modules/.installed
+
+$(CYPHER_STAMP): $(CYPHER_DIR)/package.json $(CYPHER_DIR)/package-lock.json
+	@for tool in node $(NPM); do command -v $$tool >/dev/null 2>&1 || { echo "$$tool not found: the Cypher check (tests/cypher) needs Node.js >= 18.18.2 and npm on PATH" >&2; exit 1; }; done
+	$(NPM) ci --prefix $(CYPHER_DIR) --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+test: $(STAMP) $(CYPHER_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
