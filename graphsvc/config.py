@@ -67,6 +67,7 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/assets/",
     "API_SPEC_OPTIONS": {
+        "security": [{"bearerAuth": []}],
         "info": {"description": "A knowledge graph of anti-racism and health-equity work: initiatives, "
                  "organisations, people, actions and accountability, with queries that flag overlaps and gaps."},
     },

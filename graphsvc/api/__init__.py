@@ -24,6 +24,9 @@ __all__ = ["register_api"]
 
 def register_api(app: Flask) -> GraphApi:
     api = GraphApi(app)
+    # Shown by the docs page's "Authorize" button; every operation needs it unless it says otherwise.
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
+                                                       "description": "A token from `graphsvc token create`."})
     register_security(app)  # first: an unauthenticated caller learns nothing else about the request
     if app.config["CORS_ORIGINS"]:
         from flask_cors import CORS

@@ -1,4 +1,4 @@
-"""``/api/v1/actions/<id>/accountable`` and ``/raci``: who answers for an action, and who else is involved."""
+"""`/api/v1/actions/<id>/accountable` and `/raci`: who answers for an action, and who else is involved."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ class RaciInputSchema(Schema):
 class Accountable(MethodView):
     @blp.response(200, OwnerAnswerSchema)
     def get(self, action_id):
-        """The accountable owner (``null`` when there is none); the ETag guards a later PUT."""
+        """The accountable owner (`null` when there is none); the ETag guards a later PUT."""
         assignment = owner_of(get_service(), action_id)
         return _owner_answer(assignment), 200, {"ETag": accountable_etag(assignment)}
 
@@ -105,7 +105,7 @@ class Raci(MethodView):
     @blp.arguments(RaciInputSchema, location="query")
     @blp.response(200, RaciAnswerSchema)
     def delete(self, args, action_id):
-        """Remove a party's role: ``?role=responsible&party=<id>``."""
+        """Remove a party's role: `?role=responsible&party=<id>`."""
         service = get_service()
         remove_party(service, action_id, args["role"], args["party"], current_actor())
         return parties(service, action_id)

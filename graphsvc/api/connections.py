@@ -52,7 +52,7 @@ def connections_blueprint(service: GraphService) -> Blueprint:
         @blp.arguments(query.neighbourhood, location="query", unknown=RAISE)
         @blp.response(200, NeighbourhoodAnswer)
         def get(self, args, node_id):
-            """The nodes within ``depth`` hops, nearest first (at most ``limit``), and the relationships among them."""
+            """The nodes within `depth` hops, nearest first (at most `limit`), and the relationships among them."""
             found = neighbourhood(get_service().graph(), node_id, args["depth"], args.get("types"), args["limit"])
             return {**found, "depth": args["depth"]}
 
@@ -107,7 +107,7 @@ class _Memo:
 
     Small graphs compute in the request. On large ones the work runs in a background thread over a
     frozen copy of the structure (taken in the request, so the live graph is never read concurrently):
-    meanwhile the latest finished result is served with its ``as_of_seq``; when there is none yet the
+    meanwhile the latest finished result is served with its `as_of_seq`; when there is none yet the
     request waits up to WAIT_SECONDS and then answers 503 with Retry-After rather than hanging.
     """
 

@@ -1,4 +1,4 @@
-"""One JSON error shape everywhere: ``{code, status, message, errors}``; never a traceback."""
+"""One JSON error shape everywhere: `{code, status, message, errors}`; never a traceback."""
 
 from __future__ import annotations
 

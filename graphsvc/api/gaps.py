@@ -1,4 +1,4 @@
-"""``/api/v1/gaps``: the gap flags, each explained with a suggested fix."""
+"""`/api/v1/gaps`: the gap flags, each explained with a suggested fix."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def gaps_blueprint(service: GraphService) -> Blueprint:
         @blp.arguments(GapQuerySchema, location="query", unknown=RAISE)
         @blp.response(200, GapReportSchema)
         def get(self, args):
-            """The gap report: most severe first; ``counts`` per rule."""
+            """The gap report: most severe first; `counts` per rule."""
             if args.get("type") and args["type"] not in node_types:
                 raise Invalid("Unknown node type.", {"type": [f"Must be one of: {', '.join(node_types)}."]})
             settings, wanted = gap_settings(args), _rules(args.get("rule"))

@@ -1,4 +1,4 @@
-"""``/api/v1/history``: the audit trail, straight from the change log (read-only; nothing deletes it)."""
+"""`/api/v1/history`: the audit trail, straight from the change log (read-only; nothing deletes it)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ _STAMPS = {"created_at", "updated_at", "version"}
 
 
 class SinceField(fields.String):
-    """A UTC date (``YYYY-MM-DD``) or date-time (ISO 8601), normalised to the change log's format."""
+    """A UTC date (`YYYY-MM-DD`) or date-time (ISO 8601), normalised to the change log's format."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)

@@ -25,6 +25,7 @@ class HealthSchema(Schema):
 @blp.route("/health")
 class Health(MethodView):
     @blp.response(200, HealthSchema)
+    @blp.doc(security=[])
     def get(self):
         """Is the service up, and how big is the graph?"""
         service = get_service()

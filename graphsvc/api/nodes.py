@@ -31,7 +31,7 @@ def page_fields() -> dict[str, fields.Field]:
 
 
 def list_query_schema(node_type: NodeType) -> type[Schema]:
-    """``q``, paging, and an exact-match filter for each enum property (e.g. ``status=active``)."""
+    """`q`, paging, and an exact-match filter for each enum property (e.g. `status=active`)."""
     attrs: dict = {
         "q": fields.String(validate=validate.Length(max=200),
                            metadata={"description": f"Text contained in the {node_type.main_property}."}),
@@ -44,7 +44,7 @@ def list_query_schema(node_type: NodeType) -> type[Schema]:
 
 
 def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
-    """The collection ``/api/v1/<plural>`` and item ``/api/v1/<plural>/<id>`` for one node type."""
+    """The collection `/api/v1/<plural>` and item `/api/v1/<plural>/<id>` for one node type."""
     plural, type_name = node_type.plural, node_type.name
     blp = Blueprint(plural, __name__, url_prefix=f"/api/v1/{plural}",
                     description=node_type.description or f"{type_name} records.")
@@ -58,7 +58,7 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
         @blp.arguments(query_schema, location="query", unknown=RAISE)
         @blp.response(200, service.schemas.node_page(node_type))
         def get(self, args):
-            """List, search (``q``) and filter."""
+            """List, search (`q`) and filter."""
             equals = {name: args[name] for name in enum_filters if name in args}
             items, total = get_service().list_nodes(type_name, args.get("q"), equals, args["limit"], args["offset"])
             return {"items": [redact(n.as_record()) for n in items], "total": total,
@@ -67,7 +67,7 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
         @blp.arguments(input_schema)
         @blp.response(201, output_schema)
         def post(self, body):
-            """Create; give an ``id`` or let the service make one."""
+            """Create; give an `id` or let the service make one."""
             require_write_roles(node_type, body)
             node = get_service().create_node(type_name, body, current_actor())
             return node.as_record(), 201, {"Location": url_for(f"{plural}.Item", node_id=node.id),
@@ -85,7 +85,7 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
         @blp.response(200, output_schema)
         @blp.doc(**IF_MATCH)
         def patch(self, body, node_id):
-            """Change some properties; ``null`` removes an optional one."""
+            """Change some properties; `null` removes an optional one."""
             require_write_roles(node_type, body)
             node = get_service().update_node(node_id, body, current_actor(), type_name, request.headers.get("If-Match"))
             return node.as_record(), 200, {"ETag": node_etag(node)}

@@ -1,4 +1,4 @@
-"""``/api/v1/overlaps``: pairs whose scope coincides, likely duplicate records, and coordinators' reviews."""
+"""`/api/v1/overlaps`: pairs whose scope coincides, likely duplicate records, and coordinators' reviews."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def overlaps_blueprint(service: GraphService) -> Blueprint:
         @blp.arguments(OverlapQuerySchema, location="query", unknown=RAISE)
         @blp.response(200, OverlapListSchema)
         def get(self, args):
-            """Pairs scoring at least ``min_score``, best first, each with its reasons and any review."""
+            """Pairs scoring at least `min_score`, best first, each with its reasons and any review."""
             kind, min_score = args["kind"], args.get("min_score", DEFAULT_MIN_SCORE[args["kind"]])
             service = get_service()
             found = find_overlaps(service.graph(), kind, min_score, args["limit"], args["include_reviewed"])
@@ -113,7 +113,7 @@ def overlaps_blueprint(service: GraphService) -> Blueprint:
         @blp.arguments(_review_input(service))
         @blp.response(201, OverlapReviewRecordSchema)
         def post(self, body):
-            """Record a decision on a pair (replacing any earlier one); ``aligned`` initiatives get ALIGNED_WITH."""
+            """Record a decision on a pair (replacing any earlier one); `aligned` initiatives get ALIGNED_WITH."""
             return record_review(get_service(), body["a"], body["b"], body["decision"], body.get("note"),
                                  current_actor())
 

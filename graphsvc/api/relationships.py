@@ -1,4 +1,4 @@
-"""``/api/v1/relationships``: create, find, fetch and delete typed relationships."""
+"""`/api/v1/relationships`: create, find, fetch and delete typed relationships."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def relationships_blueprint(service: GraphService) -> Blueprint:
         @blp.arguments(_query_schema(service), location="query", unknown=RAISE)
         @blp.response(200, page_schema)
         def get(self, args):
-            """Find relationships by type, start (``from``) and end (``to``)."""
+            """Find relationships by type, start (`from`) and end (`to`)."""
             items, total = get_service().list_relationships(
                 args.get("type"), args.get("from_"), args.get("to"), args["limit"], args["offset"])
             return {"items": [_record(r) for r in items], "total": total,
@@ -39,7 +39,7 @@ def relationships_blueprint(service: GraphService) -> Blueprint:
         @blp.arguments(service.schemas.relationship_input)
         @blp.response(201, output_schema)
         def post(self, body):
-            """Create: ``{type, from, to, ...properties}``; endpoints and rules come from the vocabulary."""
+            """Create: `{type, from, to, ...properties}`; endpoints and rules come from the vocabulary."""
             body = dict(body)
             head = {key: body.pop(key) for key in ("type", "from_", "to")}
             require_write_roles(rel_type_name=head["type"])

@@ -1,4 +1,4 @@
-"""``/api/v1/reports``: reports for the governance group, starting with the board action log."""
+"""`/api/v1/reports`: reports for the governance group, starting with the board action log."""
 
 from __future__ import annotations
 

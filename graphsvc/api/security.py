@@ -1,9 +1,9 @@
 """Authentication and roles at the HTTP edge, plus protective response headers.
 
-Every ``/api/`` request except the public ones (health, the OpenAPI document and the docs page)
-needs ``Authorization: Bearer <token>``. Reads need ``viewer``; writes need ``coordinator`` unless
+Every `/api/` request except the public ones (health, the OpenAPI document and the docs page)
+needs `Authorization: Bearer <token>`. Reads need `viewer`; writes need `coordinator` unless
 the view asks for more with :func:`requires`, or calls :func:`require_role` when the needed role
-depends on the body (e.g. accountability relationships need ``governance``).
+depends on the body (e.g. accountability relationships need `governance`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 's
 
 
 def requires(role: str):
-    """Mark a view method as needing at least ``role``."""
+    """Mark a view method as needing at least `role`."""
     def mark(method):
         method.required_role = role
         return method
@@ -47,14 +47,14 @@ def current_identity() -> Identity | None:
 
 
 def require_role(role: str) -> None:
-    """Refuse with 403 unless the caller holds ``role`` (for checks that depend on the body)."""
+    """Refuse with 403 unless the caller holds `role` (for checks that depend on the body)."""
     identity = current_identity()
     if identity is None or not identity.can(role):
         abort(403, message=f"This needs the '{role}' role; your token has '{identity.role if identity else 'none'}'.")
 
 
 def require_write_roles(node_type=None, body: dict | None = None, rel_type_name: str | None = None) -> None:
-    """Enforce the vocabulary's ``write_role`` for the properties in ``body`` or for a relationship type
+    """Enforce the vocabulary's `write_role` for the properties in `body` or for a relationship type
     (e.g. an action's status, or accountability, needs the governance role)."""
     vocabulary = get_service().vocabulary
     if node_type is not None:

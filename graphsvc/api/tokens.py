@@ -1,4 +1,4 @@
-"""``/api/v1/tokens``: token management (admin only). A new token is shown once, at creation."""
+"""`/api/v1/tokens`: token management (admin only). A new token is shown once, at creation."""
 
 from __future__ import annotations
 
