@@ -8,6 +8,7 @@ from ..app import get_service
 from .accountability import blp as accountability_blp
 from .connections import connections_blueprint
 from .errors import GraphApi, register_error_handlers
+from .export import export_blueprint
 from .gaps import gaps_blueprint
 from .history import blp as history_blp
 from .meta import blp as meta_blp
@@ -48,4 +49,5 @@ def register_api(app: Flask) -> GraphApi:
     api.register_blueprint(accountability_blp)
     api.register_blueprint(history_blp)
     api.register_blueprint(reports_blueprint(service))
+    api.register_blueprint(export_blueprint(service))
     return api
