@@ -14,8 +14,9 @@ from typing import Any
 from ..auth import TokenRecord
 from ..errors import Conflict, NotFound, StoreUnavailable
 from . import cypher
+from .logged import LoggedTransaction
 from .model import Change, Node, Operation, Relationship, utc_now
-from .port import GraphReader, GraphTransaction, Page
+from .port import GraphReader, Page
 
 __all__ = ["Catalogue", "Neo4jReader", "Neo4jTransaction"]
 
@@ -98,7 +99,7 @@ class Neo4jReader(GraphReader):
         return [relationship_from(row) for row in rows]
 
 
-class Neo4jTransaction(Neo4jReader, GraphTransaction):
+class Neo4jTransaction(Neo4jReader, LoggedTransaction):
     """One explicit Neo4j transaction, holding the writers' lock from ``begin`` to commit."""
 
     def __init__(self, tx, actor: str, catalogue: Catalogue):
@@ -121,49 +122,18 @@ class Neo4jTransaction(Neo4jReader, GraphTransaction):
         if row["appended"] != len(self.pending):
             raise StoreUnavailable("The change log moved while this transaction held its lock; nothing was saved.")
 
-    def create_node(self, node_type, node_id, properties) -> Node:
-        now = utc_now()
-        node = Node(node_id, node_type, dict(properties), now, now, 1)
-        [rows] = self._query((self.catalogue.pick(self.catalogue.create_node, node_type),
-                              {"id": node_id, "node_props": node_fields(node, self.catalogue.main_property)}))
+    def _insert_node(self, node: Node) -> None:
+        [rows] = self._query((self.catalogue.pick(self.catalogue.create_node, node.type),
+                              {"id": node.id, "node_props": node_fields(node, self.catalogue.main_property)}))
         if not rows:
-            raise Conflict(f"A node with id '{node_id}' already exists.", {"id": ["Already in use."]})
-        self._log(Operation.CREATE_NODE, node.id, None, node.as_record(), now)
-        return node
+            raise Conflict(f"A node with id '{node.id}' already exists.", {"id": ["Already in use."]})
 
-    def update_node(self, node_id, properties) -> Node:
-        before = self._require_node(node_id)
-        now = utc_now()
-        after = Node(node_id, before.type, dict(properties), before.created_at, now, before.version + 1)
-        fields = node_fields(after, self.catalogue.main_property)
-        self._query((cypher.UPDATE_NODE, {"id": node_id, "node_props": fields}))
-        self._log(Operation.UPDATE_NODE, node_id, before.as_record(), after.as_record(), now)
-        return after
+    def _write_node(self, node: Node) -> None:
+        fields = node_fields(node, self.catalogue.main_property)
+        self._query((cypher.UPDATE_NODE, {"id": node.id, "node_props": fields}))
 
-    def delete_node(self, node_id) -> Node:
-        node = self._require_node(node_id)
-        for rel in self.relationships_of(node_id):  # each logged, oldest first, before the node
-            self._log(Operation.DELETE_RELATIONSHIP, rel.id, rel.as_record(), None)
-        self._query((cypher.DELETE_NODE, {"id": node_id}))
-        self._log(Operation.DELETE_NODE, node_id, node.as_record(), None)
-        return node
-
-    def create_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
-        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
-        self._log(Operation.CREATE_RELATIONSHIP, rel.id, None, rel.as_record(), rel.created_at)
-        return rel
-
-    def delete_relationship(self, rel_id) -> Relationship:
-        rel = self._remove_relationship(rel_id)
-        self._log(Operation.DELETE_RELATIONSHIP, rel_id, rel.as_record(), None)
-        return rel
-
-    def replace_relationships(self, subject, remove, rel_type, source, target, properties, rel_id) -> Relationship:
-        removed = [self._remove_relationship(old_id).as_record() for old_id in remove]
-        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
-        self._log(Operation.REPLACE_RELATIONSHIPS, subject, {"relationships": removed},
-                  {"relationships": [rel.as_record()]}, rel.created_at)
-        return rel
+    def _erase_node(self, node_id: str) -> None:
+        self._query((cypher.DELETE_NODE, {"id": node_id}))  # DETACH DELETE: its relationships go too
 
     # -- tokens (not part of the port's transaction; the store calls these) ----------------------
 
@@ -233,12 +203,6 @@ class Neo4jTransaction(Neo4jReader, GraphTransaction):
             raise NotFound(f"No relationship has id '{rel_id}'.")
         self._query((self.catalogue.pick(self.catalogue.delete_relationship, rel.type), {"id": rel_id}))
         return rel
-
-    def _require_node(self, node_id: str) -> Node:
-        node = self.get_node(node_id)
-        if node is None:
-            raise NotFound(f"No node has id '{node_id}'.")
-        return node
 
     def _log(self, operation, subject, before, after, at=None) -> None:
         self.pending.append({

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..auth import TokenRecord
 from ..errors import Conflict, NotFound, StoreUnavailable
+from .logged import LoggedTransaction
 from .model import Change, Node, Operation, Relationship, utc_now
 from .port import GraphReader, GraphStore, GraphTransaction, Page
 
@@ -116,65 +117,34 @@ class _SqliteReader(GraphReader):
         return [_relationship(row) for row in rows]
 
 
-class _SqliteTransaction(_SqliteReader, GraphTransaction):
+class _SqliteTransaction(_SqliteReader, LoggedTransaction):
     def __init__(self, conn: sqlite3.Connection, actor: str, main_property: dict[str, str]):
         self.conn, self.actor, self.main_property = conn, actor, main_property
 
     def _conn(self) -> sqlite3.Connection:
         return self.conn
 
-    def create_node(self, node_type, node_id, properties) -> Node:
-        now = utc_now()
-        node = Node(node_id, node_type, dict(properties), now, now, 1)
+    def _insert_node(self, node: Node) -> None:
         try:
             self.conn.execute(f"INSERT INTO nodes ({_NODE_COLUMNS}, label) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              (node.id, node.type, _dumps(node.properties), now, now, 1, self._label(node)))
+                              (node.id, node.type, _dumps(node.properties), node.created_at, node.updated_at,
+                               node.version, self._label(node)))
         except sqlite3.IntegrityError as exc:
-            raise Conflict(f"A node with id '{node_id}' already exists.", {"id": ["Already in use."]}) from exc
-        self._log(Operation.CREATE_NODE, node.id, None, node.as_record(), now)
-        return node
+            raise Conflict(f"A node with id '{node.id}' already exists.", {"id": ["Already in use."]}) from exc
 
-    def update_node(self, node_id, properties) -> Node:
-        before = self._require_node(node_id)
-        now = utc_now()
-        after = Node(node_id, before.type, dict(properties), before.created_at, now, before.version + 1)
+    def _write_node(self, node: Node) -> None:
         self.conn.execute("UPDATE nodes SET props = ?, label = ?, updated_at = ?, version = ? WHERE id = ?",
-                          (_dumps(after.properties), self._label(after), now, after.version, node_id))
-        self._log(Operation.UPDATE_NODE, node_id, before.as_record(), after.as_record(), now)
-        return after
+                          (_dumps(node.properties), self._label(node), node.updated_at, node.version, node.id))
 
-    def delete_node(self, node_id) -> Node:
-        node = self._require_node(node_id)
-        for rel in self.relationships_of(node_id):
-            self.delete_relationship(rel.id)
+    def _erase_node(self, node_id: str) -> None:
+        self.conn.execute("DELETE FROM relationships WHERE source = ? OR target = ?", (node_id, node_id))
         self.conn.execute("DELETE FROM nodes WHERE id = ?", (node_id,))
-        self._log(Operation.DELETE_NODE, node_id, node.as_record(), None)
-        return node
 
-    def create_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
-        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
-        self._log(Operation.CREATE_RELATIONSHIP, rel.id, None, rel.as_record(), rel.created_at)
-        return rel
-
-    def delete_relationship(self, rel_id) -> Relationship:
+    def _remove_relationship(self, rel_id: str) -> Relationship:
         rel = self.get_relationship(rel_id)
         if rel is None:
             raise NotFound(f"No relationship has id '{rel_id}'.")
         self.conn.execute("DELETE FROM relationships WHERE id = ?", (rel_id,))
-        self._log(Operation.DELETE_RELATIONSHIP, rel_id, rel.as_record(), None)
-        return rel
-
-    def replace_relationships(self, subject, remove, rel_type, source, target, properties, rel_id) -> Relationship:
-        removed = []
-        for old_id in remove:
-            old = self.get_relationship(old_id)
-            if old is None:
-                raise NotFound(f"No relationship has id '{old_id}'.")
-            self.conn.execute("DELETE FROM relationships WHERE id = ?", (old_id,))
-            removed.append(old.as_record())
-        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
-        self._log(Operation.REPLACE_RELATIONSHIPS, subject, {"relationships": removed},
-                  {"relationships": [rel.as_record()]}, rel.created_at)
         return rel
 
     def _insert_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
@@ -188,12 +158,6 @@ class _SqliteTransaction(_SqliteReader, GraphTransaction):
                                {"id": ["Already in use."]}) from exc
             raise NotFound("A relationship must join two existing nodes.") from exc
         return rel
-
-    def _require_node(self, node_id: str) -> Node:
-        node = self.get_node(node_id)
-        if node is None:
-            raise NotFound(f"No node has id '{node_id}'.")
-        return node
 
     def _label(self, node: Node) -> str:
         return str(node.properties.get(self.main_property.get(node.type, ""), ""))

@@ -1,0 +1,95 @@
+"""Writes and their change-log entries, once for every engine.
+
+Each adapter's transaction supplies a few engine primitives (insert, rewrite and erase a node; insert
+and remove a relationship; append a log entry); this mixin turns them into the port's writes, so the
+entry each write leaves in the change log is defined in one place for every store.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any
+
+from ..errors import NotFound
+from .model import Node, Operation, Relationship, utc_now
+from .port import GraphTransaction
+
+__all__ = ["LoggedTransaction"]
+
+
+class LoggedTransaction(GraphTransaction):
+    # -- the port's writes ------------------------------------------------------------------------
+
+    def create_node(self, node_type, node_id, properties) -> Node:
+        now = utc_now()
+        node = Node(node_id, node_type, dict(properties), now, now, 1)
+        self._insert_node(node)
+        self._log(Operation.CREATE_NODE, node.id, None, node.as_record(), now)
+        return node
+
+    def update_node(self, node_id, properties) -> Node:
+        before = self._require_node(node_id)
+        now = utc_now()
+        after = Node(node_id, before.type, dict(properties), before.created_at, now, before.version + 1)
+        self._write_node(after)
+        self._log(Operation.UPDATE_NODE, node_id, before.as_record(), after.as_record(), now)
+        return after
+
+    def delete_node(self, node_id) -> Node:
+        node = self._require_node(node_id)
+        for rel in self.relationships_of(node_id):  # each logged, oldest first, before the node
+            self._log(Operation.DELETE_RELATIONSHIP, rel.id, rel.as_record(), None)
+        self._erase_node(node_id)
+        self._log(Operation.DELETE_NODE, node_id, node.as_record(), None)
+        return node
+
+    def create_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
+        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
+        self._log(Operation.CREATE_RELATIONSHIP, rel.id, None, rel.as_record(), rel.created_at)
+        return rel
+
+    def delete_relationship(self, rel_id) -> Relationship:
+        rel = self._remove_relationship(rel_id)
+        self._log(Operation.DELETE_RELATIONSHIP, rel_id, rel.as_record(), None)
+        return rel
+
+    def replace_relationships(self, subject, remove, rel_type, source, target, properties, rel_id) -> Relationship:
+        removed = [self._remove_relationship(old_id).as_record() for old_id in remove]
+        rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
+        self._log(Operation.REPLACE_RELATIONSHIPS, subject, {"relationships": removed},
+                  {"relationships": [rel.as_record()]}, rel.created_at)
+        return rel
+
+    # -- engine primitives --------------------------------------------------------------------------
+
+    @abstractmethod
+    def _insert_node(self, node: Node) -> None:
+        """Store a new node; Conflict if its id is taken."""
+
+    @abstractmethod
+    def _write_node(self, node: Node) -> None:
+        """Replace a stored node's properties, stamps and version with ``node``'s."""
+
+    @abstractmethod
+    def _erase_node(self, node_id: str) -> None:
+        """Remove the node and every relationship touching it."""
+
+    @abstractmethod
+    def _insert_relationship(self, rel_type: str, source: str, target: str, properties: dict[str, Any],
+                             rel_id: str) -> Relationship:
+        """Store a new relationship; Conflict on a taken id, NotFound when an end is missing."""
+
+    @abstractmethod
+    def _remove_relationship(self, rel_id: str) -> Relationship:
+        """Remove a relationship and return it; NotFound if there is none."""
+
+    @abstractmethod
+    def _log(self, operation: str, subject: str, before: dict | None, after: dict | None,
+             at: str | None = None) -> None:
+        """Append one change-log entry in this transaction."""
+
+    def _require_node(self, node_id: str) -> Node:
+        node = self.get_node(node_id)
+        if node is None:
+            raise NotFound(f"No node has id '{node_id}'.")
+        return node
