@@ -14,6 +14,8 @@ import pytest
 from graphsvc.auth import TokenRecord
 from graphsvc.errors import Conflict, NotFound
 from graphsvc.store import open_store
+from graphsvc.store.model import Node, Relationship
+from graphsvc.store.port import WriteBatch
 from graphsvc.vocabulary import load_vocabulary
 
 VOCABULARY = load_vocabulary()
@@ -186,6 +188,128 @@ def test_tokens_are_saved_found_listed_and_revoked(store):
     with pytest.raises(NotFound):
         store.revoke_token("nobody", "cli")
     assert [c.operation for c in store.history(subject="token:chair")] == ["revoke_token", "create_token"]
+
+
+# -- bulk reads and write_batch (imports) ------------------------------------------------------
+
+OLD, NEW = "2020-01-01T00:00:00.000000Z", "2026-11-26T10:00:00.000000Z"  # fixed stamps, so order is certain
+
+
+def test_get_nodes_and_get_relationships_return_the_hits_by_id(store):
+    _seed(store)
+    nodes = store.get_nodes(["init-1", "org-1", "missing", "init-1"])
+    assert nodes == {"init-1": store.get_node("init-1"), "org-1": store.get_node("org-1")}
+    rels = store.get_relationships(["rel-2", "rel-1", "missing"])
+    assert rels == {"rel-1": store.get_relationship("rel-1"), "rel-2": store.get_relationship("rel-2")}
+    assert store.get_nodes([]) == {} and store.get_relationships([]) == {}
+    assert store.get_nodes(["missing"]) == {} and store.get_relationships(["missing"]) == {}
+    with store.transaction("alice") as tx:  # a transaction reads its own writes
+        tx.create_node("Theme", "theme-1", {"name": "Access"})
+        tx.create_relationship("ADDRESSES", "init-1", "theme-1", {}, "rel-3")
+        assert set(tx.get_nodes(["theme-1", "init-2"])) == {"theme-1", "init-2"}
+        assert tx.get_relationships(["rel-3"])["rel-3"].target == "theme-1"
+
+
+def test_find_links_returns_the_oldest_relationship_per_key(store):
+    _seed(store)  # rel-1: LEADS org-1 -> init-1 and rel-2: PARTNERS_IN org-1 -> init-2, stamped now
+    with store.transaction("alice") as tx:
+        tx.write_batch(WriteBatch(create_relationships=[
+            Relationship("rel-9", "LEADS", "org-1", "init-1", {}, OLD),  # older than rel-1, though a later id
+            Relationship("rel-2b", "PARTNERS_IN", "org-1", "init-2", {}, OLD),
+            Relationship("rel-2a", "PARTNERS_IN", "org-1", "init-2", {}, OLD),  # same stamp: the smaller id
+        ]))
+    keys = [("LEADS", "org-1", "init-1"), ("PARTNERS_IN", "org-1", "init-2"),
+            ("LEADS", "org-1", "init-2"), ("LEADS", "init-1", "org-1"), ("LEADS", "ghost", "init-1")]
+    found = store.find_links(keys)
+    assert {key: rel.id for key, rel in found.items()} == {("LEADS", "org-1", "init-1"): "rel-9",
+                                                           ("PARTNERS_IN", "org-1", "init-2"): "rel-2a"}
+    assert found[("LEADS", "org-1", "init-1")] == store.get_relationship("rel-9")
+    assert store.find_links([]) == {}
+
+
+def test_count_incoming_counts_only_the_given_type(store):
+    _seed(store)
+    with store.transaction("alice") as tx:
+        tx.create_node("Organisation", "org-2", {"name": "Second Trust"})
+        tx.create_relationship("LEADS", "org-2", "init-1", {}, "rel-3")
+        tx.create_relationship("PARTNERS_IN", "org-2", "init-1", {}, "rel-4")
+    assert store.count_incoming("LEADS", ["init-1", "init-2", "org-1", "missing"]) == {"init-1": 2}
+    assert store.count_incoming("LEADS", ["init-1", "init-1"]) == {"init-1": 2}  # a repeated target counts once
+    assert store.count_incoming("PARTNERS_IN", ["init-1", "init-2"]) == {"init-1": 1, "init-2": 1}
+    assert store.count_incoming("FUNDS", ["init-1"]) == {} and store.count_incoming("LEADS", []) == {}
+
+
+def test_node_labels_lists_id_and_main_property_by_id(store):
+    _seed(store)
+    with store.transaction("alice") as tx:
+        tx.create_node("Initiative", "init-0", {"status": "proposed"})  # no main property: an empty label
+    assert store.node_labels("Initiative") == [("init-0", ""), ("init-1", "Maternity equity"),
+                                               ("init-2", "Anti-racist recruitment")]
+    assert store.node_labels("Organisation") == [("org-1", "Example Trust")]
+    assert store.node_labels("Theme") == []
+
+
+def test_write_batch_applies_in_order_and_logs_like_the_single_writes(store):
+    _seed(store)  # seqs 1-5
+    before, old_rel = store.get_node("init-1"), store.get_relationship("rel-1")
+    themes = [Node("theme-1", "Theme", {"name": "Access"}, NEW, NEW, 1),
+              Node("theme-2", "Theme", {"name": "Access to care", "description": "GP and hospital"}, NEW, NEW, 1)]
+    # status is dropped: the update replaces the whole property set
+    after = Node("init-1", "Initiative", {"name": "Maternity equity programme"}, before.created_at, NEW, 7)
+    new_rels = [Relationship("rel-1", "FUNDS", "org-1", "init-1", {"amount": 5000}, NEW),  # same id, new type
+                Relationship("rel-3", "PART_OF", "theme-2", "theme-1", {}, NEW),  # both ends new in this batch
+                Relationship("rel-4", "ADDRESSES", "init-1", "theme-1", {}, NEW)]
+    with store.transaction("bob") as tx:
+        tx.write_batch(WriteBatch(create_nodes=themes, update_nodes=[(before, after)],
+                                  remove_relationships=[old_rel], create_relationships=new_rels))
+
+    assert store.get_nodes(["theme-1", "theme-2", "init-1"]) == {"theme-1": themes[0], "theme-2": themes[1],
+                                                                 "init-1": after}
+    assert store.find_nodes("Initiative", equals={"status": "active"}) == ([], 0)  # no stale status left
+    assert [n.id for n in store.find_nodes("Initiative", text="programme")[0]] == ["init-1"]
+    assert store.get_relationships(["rel-1", "rel-3", "rel-4"]) == {rel.id: rel for rel in new_rels}
+    assert store.find_relationships(rel_type="LEADS") == ([], 0)
+    assert store.count() == (5, 4)
+
+    changes = store.changes_since(5)
+    assert [c.seq for c in changes] == list(range(6, 13)) and {c.actor for c in changes} == {"bob"}
+    assert [(c.operation, c.subject) for c in changes] == [
+        ("create_node", "theme-1"), ("create_node", "theme-2"), ("update_node", "init-1"),
+        ("delete_relationship", "rel-1"), ("create_relationship", "rel-1"), ("create_relationship", "rel-3"),
+        ("create_relationship", "rel-4")]
+    assert [(c.before, c.after) for c in changes] == [
+        (None, themes[0].as_record()), (None, themes[1].as_record()), (before.as_record(), after.as_record()),
+        (old_rel.as_record(), None), *[(None, rel.as_record()) for rel in new_rels]]
+    assert changes[0].at == NEW and changes[2].at == NEW and changes[3].at.endswith("Z")
+    assert store.last_seq() == 12
+
+
+def test_a_failing_batch_leaves_nothing_behind(store):
+    _seed(store)
+    before = store.get_node("init-1")
+    after = Node("init-1", "Initiative", {"name": "Renamed"}, before.created_at, NEW, 2)
+    batch = WriteBatch(create_nodes=[Node("theme-1", "Theme", {"name": "Access"}, NEW, NEW, 1)],
+                       update_nodes=[(before, after)], remove_relationships=[store.get_relationship("rel-2")],
+                       create_relationships=[Relationship("rel-3", "ADDRESSES", "init-1", "theme-1", {}, NEW),
+                                             Relationship("rel-4", "LEADS", "org-1", "ghost", {}, NEW)])
+    with pytest.raises(Conflict), store.transaction("dave") as tx:
+        tx.create_node("Theme", "theme-0", {"name": "Before the batch"})
+        tx.write_batch(batch)
+    assert store.get_nodes(["theme-0", "theme-1"]) == {} and store.get_node("init-1") == before
+    assert set(store.get_relationships(["rel-2", "rel-3", "rel-4"])) == {"rel-2"}
+    assert store.count() == (3, 2) and store.last_seq() == 5
+
+
+@pytest.mark.parametrize("batch", [
+    WriteBatch(create_nodes=[Node("init-2", "Initiative", {"name": "Clash"}, NEW, NEW, 1)]),
+    WriteBatch(create_nodes=[Node("t-1", "Theme", {"name": "A"}, NEW, NEW, 1), Node("t-1", "Theme", {}, NEW, NEW, 1)]),
+    WriteBatch(create_relationships=[Relationship("rel-2", "LEADS", "org-1", "init-1", {}, NEW)]),  # other type
+], ids=["taken node id", "node id twice", "taken relationship id"])
+def test_write_batch_refuses_ids_in_use(store, batch):
+    _seed(store)
+    with pytest.raises(Conflict), store.transaction("dave") as tx:
+        tx.write_batch(batch)
+    assert store.count() == (3, 2) and store.last_seq() == 5
 
 
 @pytest.fixture(params=["sqlite", "neo4j"])

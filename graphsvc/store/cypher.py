@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from ..vocabulary import _REL_NAME, _TYPE_NAME, Vocabulary
 
 __all__ = ["CONSTANT_NAMES", "STORE_LABELS", "Statement", "constants", "copy_nodes", "copy_relationships",
-           "count_nodes", "count_relationships_of_type", "create_node", "create_relationship", "delete_relationship",
-           "page_nodes", "page_relationships_of_type", "parameters_of", "quote_name", "relationship_by_id",
-           "relationship_id_constraint", "schema_statements", "statements"]
+           "count_incoming", "count_nodes", "count_relationships_of_type", "create_node", "create_relationship",
+           "delete_relationship", "delete_relationships", "find_links", "node_labels", "page_nodes",
+           "page_relationships_of_type", "parameters_of", "quote_name", "relationship_by_id",
+           "relationship_id_constraint", "relationships_by_ids", "schema_statements", "statements"]
 
 # Labels the store itself uses besides the vocabulary's node types.
 STORE_LABELS = ("Node", "Change", "Counter", "Token")
@@ -123,6 +124,13 @@ DELETE_NODE = "MATCH (n:Node {id: $id})\nDETACH DELETE n"
 COUNT_NODES = "MATCH (n:Node)\nRETURN count(n) AS total"
 ALL_NODES = f"MATCH (n:Node)\nRETURN {_NODE}"
 
+# -- bulk reads and batched writes (imports): one statement per list, the list as $ids or $rows ----
+
+GET_NODES = f"UNWIND $ids AS node_id\nMATCH (n:Node {{id: node_id}})\nRETURN {_NODE}"
+# Each row is a node's whole new set of Neo4j properties (as UPDATE_NODE's $node_props): ``SET n =``
+# replaces them all, so a property dropped from the node loses its p_<name> mirror too.
+WRITE_NODES = "UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nSET n = row"
+
 # -- relationships -----------------------------------------------------------------------------
 
 RELATIONSHIPS_OF = f"""MATCH (:Node {{id: $id}})-[r]-()
@@ -194,6 +202,11 @@ def page_nodes(node_type: str) -> str:
             f"WITH n ORDER BY toLower(n.label), n.id SKIP $offset LIMIT $limit\nRETURN {_NODE}")
 
 
+def node_labels(node_type: str) -> str:
+    """(id, label) of every node of one type, by id: for matching names on import."""
+    return f"MATCH (n:{quote_name(node_type)})\nWITH n ORDER BY n.id\nRETURN n.id AS id, n.label AS label"
+
+
 def relationship_id_constraint(rel_type: str) -> str:
     """Relationship property uniqueness (Neo4j 5.7+, Community Edition too): ids unique per type."""
     quoted = quote_name(rel_type)
@@ -222,6 +235,29 @@ def delete_relationship(rel_type: str) -> str:
     return f"MATCH ()-[r:{quote_name(rel_type)} {{id: $id}}]->()\nDELETE r"
 
 
+def delete_relationships(rel_type: str) -> str:
+    """A batch of relationships of one type by id: one seek each in the type's id index."""
+    return f"UNWIND $ids AS rel_id\nMATCH ()-[r:{quote_name(rel_type)} {{id: rel_id}}]->()\nDELETE r"
+
+
+def find_links(rel_type: str) -> str:
+    """Relationships of one type between the (source, target) pairs in $rows, oldest first per pair
+    (the reader keeps the first it sees for each pair)."""
+    return f"""UNWIND $rows AS row
+MATCH (:Node {{id: row.source}})-[r:{quote_name(rel_type)}]->(:Node {{id: row.target}})
+WITH DISTINCT r ORDER BY r.created_at, r.id
+RETURN {_REL}"""
+
+
+def count_incoming(rel_type: str) -> str:
+    """How many relationships of one type end at each node of $ids; nodes with none give no row.
+    DISTINCT: an id given twice is still counted once."""
+    return f"""UNWIND $ids AS node_id
+WITH DISTINCT node_id
+MATCH (:Node {{id: node_id}})<-[r:{quote_name(rel_type)}]-()
+RETURN node_id AS target, count(r) AS total"""
+
+
 def count_relationships_of_type(rel_type: str) -> str:
     return f"MATCH ()-[r:{quote_name(rel_type)}]->()\nRETURN count(r) AS total"
 
@@ -236,6 +272,12 @@ def relationship_by_id(rel_types) -> str:
                                 for t in sorted(rel_types))
 
 
+def relationships_by_ids(rel_types) -> str:
+    """Relationships by id whatever their types: per vocabulary type, one index seek per id, unioned."""
+    return "\nUNION ALL\n".join(f"UNWIND $ids AS rel_id\nMATCH ()-[r:{quote_name(t)} {{id: rel_id}}]->()\n"
+                                f"RETURN {_REL}" for t in sorted(rel_types))
+
+
 def schema_statements(vocabulary: Vocabulary) -> list[str]:
     """The constraints and indexes ``initialise`` creates, in order."""
     fixed = [NODE_ID_CONSTRAINT, CHANGE_SEQ_CONSTRAINT, COUNTER_NAME_CONSTRAINT, TOKEN_NAME_CONSTRAINT,
@@ -247,9 +289,10 @@ def schema_statements(vocabulary: Vocabulary) -> list[str]:
 # -- the catalogue -----------------------------------------------------------------------------
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_NODE_GENERATORS = (create_node, copy_nodes, count_nodes, page_nodes)
+_NODE_GENERATORS = (create_node, copy_nodes, count_nodes, page_nodes, node_labels)
 _REL_GENERATORS = (relationship_id_constraint, create_relationship, copy_relationships, delete_relationship,
-                   count_relationships_of_type, page_relationships_of_type)
+                   delete_relationships, find_links, count_incoming, count_relationships_of_type,
+                   page_relationships_of_type)
 
 
 def parameters_of(text: str) -> tuple[str, ...]:
@@ -274,8 +317,9 @@ def statements(vocabulary: Vocabulary) -> list[Statement]:
         found += [_generated(make, node_type) for make in _NODE_GENERATORS]
     for rel_type in sorted(vocabulary.relationship_types):
         found += [_generated(make, rel_type) for make in _REL_GENERATORS]
-    text = relationship_by_id(vocabulary.relationship_types)
-    found.append(Statement("relationship_by_id", text, parameters_of(text)))
+    for make in (relationship_by_id, relationships_by_ids):  # one statement over all the types
+        text = make(vocabulary.relationship_types)
+        found.append(Statement(make.__name__, text, parameters_of(text)))
     return found
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import NotFound
 from .model import Node, Operation, Relationship, utc_now
-from .port import GraphTransaction
+from .port import GraphTransaction, WriteBatch
 
 __all__ = ["LoggedTransaction"]
 
@@ -53,6 +53,26 @@ class LoggedTransaction(GraphTransaction):
         self._log(Operation.DELETE_RELATIONSHIP, rel_id, rel.as_record(), None)
         return rel
 
+    def write_batch(self, batch: WriteBatch) -> None:
+        now = utc_now()
+        entries: list[tuple] = []
+        if batch.create_nodes:
+            self._insert_nodes(batch.create_nodes)
+            entries += [(Operation.CREATE_NODE, n.id, None, n.as_record(), n.created_at) for n in batch.create_nodes]
+        if batch.update_nodes:
+            self._write_nodes([after for _, after in batch.update_nodes])
+            entries += [(Operation.UPDATE_NODE, after.id, before.as_record(), after.as_record(), after.updated_at)
+                        for before, after in batch.update_nodes]
+        if batch.remove_relationships:
+            self._remove_relationships([rel.id for rel in batch.remove_relationships])
+            entries += [(Operation.DELETE_RELATIONSHIP, rel.id, rel.as_record(), None, now)
+                        for rel in batch.remove_relationships]
+        if batch.create_relationships:
+            self._insert_relationships(batch.create_relationships)
+            entries += [(Operation.CREATE_RELATIONSHIP, rel.id, None, rel.as_record(), rel.created_at)
+                        for rel in batch.create_relationships]
+        self._log_many(entries)
+
     def replace_relationships(self, subject, remove, rel_type, source, target, properties, rel_id) -> Relationship:
         removed = [self._remove_relationship(old_id).as_record() for old_id in remove]
         rel = self._insert_relationship(rel_type, source, target, properties, rel_id)
@@ -87,6 +107,25 @@ class LoggedTransaction(GraphTransaction):
     def _log(self, operation: str, subject: str, before: dict | None, after: dict | None,
              at: str | None = None) -> None:
         """Append one change-log entry in this transaction."""
+
+    # Batched primitives for write_batch. The caller has checked ids and ends; engines write each
+    # list in as few statements as they can.
+
+    @abstractmethod
+    def _insert_nodes(self, nodes: list[Node]) -> None: ...
+
+    @abstractmethod
+    def _write_nodes(self, nodes: list[Node]) -> None: ...
+
+    @abstractmethod
+    def _remove_relationships(self, rel_ids: list[str]) -> None: ...
+
+    @abstractmethod
+    def _insert_relationships(self, relationships: list[Relationship]) -> None: ...
+
+    @abstractmethod
+    def _log_many(self, entries: list[tuple[str, str, dict | None, dict | None, str]]) -> None:
+        """Append (operation, subject, before, after, at) entries, in order."""
 
     def _require_node(self, node_id: str) -> Node:
         node = self.get_node(node_id)

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Change", "Node", "Operation", "Relationship", "utc_now"]
+import orjson
+
+__all__ = ["Change", "Node", "Operation", "Relationship", "json_text", "utc_now"]
 
 
 class Operation:
@@ -69,3 +71,12 @@ class Change:
 def utc_now() -> str:
     """UTC time as ISO 8601 with microseconds and a Z, so stamps sort as text."""
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def json_text(value: Any) -> str:
+    """Records as stored (properties, change-log before/after): compact JSON, keys sorted, UTF-8 text.
+
+    >>> json_text({"b": 1, "a": "é"})
+    '{"a":"é","b":1}'
+    """
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()

@@ -15,7 +15,7 @@ from ..auth import TokenRecord
 from ..errors import Conflict, NotFound, StoreUnavailable
 from . import cypher
 from .logged import LoggedTransaction
-from .model import Change, Node, Operation, Relationship, utc_now
+from .model import Change, Node, Operation, Relationship, json_text, utc_now
 from .port import GraphReader, Page
 
 __all__ = ["Catalogue", "Neo4jReader", "Neo4jTransaction"]
@@ -30,13 +30,18 @@ class Catalogue:
         self.copy_nodes = {t: cypher.copy_nodes(t) for t in vocabulary.node_types}
         self.count_nodes = {t: cypher.count_nodes(t) for t in vocabulary.node_types}
         self.page_nodes = {t: cypher.page_nodes(t) for t in vocabulary.node_types}
+        self.node_labels = {t: cypher.node_labels(t) for t in vocabulary.node_types}
         rel_types = sorted(vocabulary.relationship_types)
         self.create_relationship = {t: cypher.create_relationship(t) for t in rel_types}
         self.copy_relationships = {t: cypher.copy_relationships(t) for t in rel_types}
         self.delete_relationship = {t: cypher.delete_relationship(t) for t in rel_types}
+        self.delete_relationships = {t: cypher.delete_relationships(t) for t in rel_types}
+        self.find_links = {t: cypher.find_links(t) for t in rel_types}
+        self.count_incoming = {t: cypher.count_incoming(t) for t in rel_types}
         self.count_relationships = {t: cypher.count_relationships_of_type(t) for t in rel_types}
         self.page_relationships = {t: cypher.page_relationships_of_type(t) for t in rel_types}
         self.relationship_by_id = cypher.relationship_by_id(rel_types)
+        self.relationships_by_ids = cypher.relationships_by_ids(rel_types)
         self.schema = cypher.schema_statements(vocabulary)
 
     @staticmethod
@@ -97,6 +102,46 @@ class Neo4jReader(GraphReader):
     def relationships_of(self, node_id: str) -> list[Relationship]:
         [rows] = self._query((cypher.RELATIONSHIPS_OF, {"id": node_id}))
         return [relationship_from(row) for row in rows]
+
+    # -- bulk reads: the ids travel as one list parameter; empty input costs no round trip. Types
+    # outside the vocabulary match nothing (as in find_nodes) rather than raise.
+
+    def get_nodes(self, node_ids) -> dict[str, Node]:
+        if not node_ids:
+            return {}
+        [rows] = self._query((cypher.GET_NODES, {"ids": list(node_ids)}))
+        return {row["id"]: node_from(row) for row in rows}
+
+    def get_relationships(self, rel_ids) -> dict[str, Relationship]:
+        if not rel_ids:
+            return {}
+        [rows] = self._query((self.catalogue.relationships_by_ids, {"ids": list(rel_ids)}))
+        return {row["id"]: relationship_from(row) for row in rows}
+
+    def find_links(self, keys) -> dict:
+        pairs: dict[str, list[dict[str, str]]] = {}
+        for rel_type, source, target in dict.fromkeys(keys):
+            if rel_type in self.catalogue.find_links:
+                pairs.setdefault(rel_type, []).append({"source": source, "target": target})
+        if not pairs:
+            return {}
+        found: dict = {}
+        for rows in self._query(*[(self.catalogue.find_links[t], {"rows": rows}) for t, rows in pairs.items()]):
+            for rel in map(relationship_from, rows):  # oldest first, so the first per key is kept
+                found.setdefault((rel.type, rel.source, rel.target), rel)
+        return found
+
+    def count_incoming(self, rel_type, targets) -> dict[str, int]:
+        if not targets or rel_type not in self.catalogue.count_incoming:
+            return {}
+        [rows] = self._query((self.catalogue.count_incoming[rel_type], {"ids": list(targets)}))
+        return {row["target"]: row["total"] for row in rows}
+
+    def node_labels(self, node_type) -> list[tuple[str, str]]:
+        if node_type not in self.catalogue.node_labels:
+            return []
+        [rows] = self._query((self.catalogue.node_labels[node_type], {}))
+        return [(row["id"], row["label"]) for row in rows]
 
 
 class Neo4jTransaction(Neo4jReader, LoggedTransaction):
@@ -164,8 +209,7 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
             rows = [node_fields(node, self.catalogue.main_property) for node in group]
             self._copy(self.catalogue.pick(self.catalogue.copy_nodes, node_type), rows)
         for rel_type, group in _by_type(relationships).items():
-            rows = [{"id": r.id, "source": r.source, "target": r.target, "props": dumps(r.properties),
-                     "created_at": r.created_at} for r in group]
+            rows = [relationship_row(r) for r in group]
             if self._copy(self.catalogue.pick(self.catalogue.copy_relationships, rel_type), rows) != len(rows):
                 raise NotFound("A relationship must join two existing nodes; copy the nodes first.")
         if changes:
@@ -210,6 +254,47 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
             "operation": operation, "subject": subject,
             "before": None if before is None else dumps(before), "after": None if after is None else dumps(after)})
 
+    # -- batched primitives (write_batch): one UNWIND statement per type and list. The caller has
+    # checked ids and ends; the checks here only make sure a slip fails the transaction instead of
+    # leaving the graph and the change log apart.
+
+    def _insert_nodes(self, nodes: list[Node]) -> None:
+        ids = [node.id for node in nodes]
+        if len(set(ids)) != len(ids) or self.get_nodes(ids):  # the lock keeps this true until commit
+            raise Conflict("A node id in the batch is already in use.", {"id": ["Already in use."]})
+        for node_type, group in _by_type(nodes).items():
+            rows = [node_fields(node, self.catalogue.main_property) for node in group]
+            self._copy(self.catalogue.pick(self.catalogue.copy_nodes, node_type), rows)
+
+    def _write_nodes(self, nodes: list[Node]) -> None:
+        # Whole property sets, as _write_node: stale p_<name> mirrors go (see cypher.WRITE_NODES).
+        self._query((cypher.WRITE_NODES, {"rows": [node_fields(node, self.catalogue.main_property)
+                                                   for node in nodes]}))
+
+    def _remove_relationships(self, rel_ids: list[str]) -> None:
+        # The type of each is needed to reach its id index; ids not found are skipped (as in SQLite).
+        found = self.get_relationships(rel_ids)
+        queries = [(self.catalogue.pick(self.catalogue.delete_relationships, rel_type), {"ids": [r.id for r in group]})
+                   for rel_type, group in _by_type(found.values()).items()]
+        if queries:
+            self._query(*queries)
+
+    def _insert_relationships(self, relationships: list[Relationship]) -> None:
+        ids = [rel.id for rel in relationships]
+        # Ids are unique across all types but the constraints are per type, so check first (as
+        # _insert_relationship does); a removal earlier in the same batch frees its id.
+        if len(set(ids)) != len(ids) or self.get_relationships(ids):
+            raise Conflict("A relationship id in the batch is already in use.", {"id": ["Already in use."]})
+        for rel_type, group in _by_type(relationships).items():
+            rows = [relationship_row(rel) for rel in group]
+            # A row whose end is missing matches nothing, so fewer are created than given.
+            if self._copy(self.catalogue.pick(self.catalogue.copy_relationships, rel_type), rows) != len(rows):
+                raise Conflict("A relationship in the batch must join two existing nodes.")
+
+    def _log_many(self, entries) -> None:
+        for operation, subject, before, after, at in entries:
+            self._log(operation, subject, before, after, at)
+
 
 def node_fields(node: Node, main_property: dict[str, str]) -> dict[str, Any]:
     """The node's Neo4j properties: JSON for the record, the main property for search and order,
@@ -222,8 +307,13 @@ def node_fields(node: Node, main_property: dict[str, str]) -> dict[str, Any]:
     return fields
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def relationship_row(rel: Relationship) -> dict[str, Any]:
+    """A relationship as a row of copy_relationships' $rows."""
+    return {"id": rel.id, "source": rel.source, "target": rel.target, "props": dumps(rel.properties),
+            "created_at": rel.created_at}
+
+
+dumps = json_text  # the same JSON text as the SQLite store writes
 
 
 def loads(text: str | None) -> Any:

@@ -8,16 +8,37 @@ transaction, so the audit history and the projections never miss or invent a cha
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..auth import TokenRecord
 from .model import Change, Node, Relationship
 
-__all__ = ["GraphReader", "GraphStore", "GraphTransaction", "Page"]
+__all__ = ["GraphReader", "GraphStore", "GraphTransaction", "LinkKey", "Page", "WriteBatch"]
 
 Page = tuple[list[Any], int]  # (items, total matching)
+LinkKey = tuple[str, str, str]  # (relationship type, from id, to id)
+
+
+@dataclass
+class WriteBatch:
+    """Many writes applied together (bulk import): engines write each list in a few statements.
+
+    Applied in this order: new nodes, node updates, relationship removals, new relationships; so a
+    relationship may join nodes created in the same batch, and an existing relationship can be
+    rewritten by removing it and adding it again with the same id.
+    """
+
+    create_nodes: list[Node] = field(default_factory=list)
+    update_nodes: list[tuple[Node, Node]] = field(default_factory=list)  # (before, after)
+    remove_relationships: list[Relationship] = field(default_factory=list)
+    create_relationships: list[Relationship] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return (len(self.create_nodes) + len(self.update_nodes) + len(self.remove_relationships)
+                + len(self.create_relationships))
 
 
 class GraphReader(ABC):
@@ -43,6 +64,29 @@ class GraphReader(ABC):
     def relationships_of(self, node_id: str) -> list[Relationship]:
         """Every relationship that starts or ends at the node."""
 
+    # -- bulk reads (imports look up thousands of records at once) --------------------------------
+
+    @abstractmethod
+    def get_nodes(self, node_ids: Collection[str]) -> dict[str, Node]:
+        """The nodes that exist among ``node_ids``, by id."""
+
+    @abstractmethod
+    def get_relationships(self, rel_ids: Collection[str]) -> dict[str, Relationship]:
+        """The relationships that exist among ``rel_ids``, by id."""
+
+    @abstractmethod
+    def find_links(self, keys: Collection[LinkKey]) -> dict[LinkKey, Relationship]:
+        """For each (type, from, to) key, one relationship of that type between those nodes, if any
+        (the oldest)."""
+
+    @abstractmethod
+    def count_incoming(self, rel_type: str, targets: Collection[str]) -> dict[str, int]:
+        """How many ``rel_type`` relationships end at each of ``targets`` (absent when none)."""
+
+    @abstractmethod
+    def node_labels(self, node_type: str) -> list[tuple[str, str]]:
+        """(id, main property as text) of every node of the type: for matching names on import."""
+
 
 class GraphTransaction(GraphReader):
     """One atomic unit of writes; each write is logged in the change log as it is made."""
@@ -64,6 +108,11 @@ class GraphTransaction(GraphReader):
 
     @abstractmethod
     def delete_relationship(self, rel_id: str) -> Relationship: ...
+
+    @abstractmethod
+    def write_batch(self, batch: WriteBatch) -> None:
+        """Apply the batch (checked by the caller) with the same change-log entries as the single
+        writes would leave: create_node, update_node, delete_relationship, create_relationship."""
 
     @abstractmethod
     def replace_relationships(self, subject: str, remove: list[str], rel_type: str, source: str, target: str,

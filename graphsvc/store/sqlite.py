@@ -13,7 +13,7 @@ from typing import Any
 from ..auth import TokenRecord
 from ..errors import Conflict, NotFound, StoreUnavailable
 from .logged import LoggedTransaction
-from .model import Change, Node, Operation, Relationship, utc_now
+from .model import Change, Node, Operation, Relationship, json_text, utc_now
 from .port import GraphReader, GraphStore, GraphTransaction, Page
 
 __all__ = ["SqliteStore"]
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS relationships (
     props TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS relationships_by_source ON relationships(source, type);
+DROP INDEX IF EXISTS relationships_by_source;  -- relationships_by_ends serves lookups by source too
 CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships(target, type);
 CREATE INDEX IF NOT EXISTS relationships_by_type ON relationships(type);
 CREATE INDEX IF NOT EXISTS relationships_by_ends ON relationships(source, target, type);
@@ -117,6 +117,41 @@ class _SqliteReader(GraphReader):
         return [_relationship(row) for row in rows]
 
 
+    # -- bulk reads: the ids travel as one JSON array parameter (json_each), whatever their number --
+
+    def get_nodes(self, node_ids) -> dict[str, Node]:
+        rows = self._conn().execute(
+            f"SELECT {_NODE_COLUMNS} FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(node_ids)),)).fetchall()
+        return {row[0]: _node(row) for row in rows}
+
+    def get_relationships(self, rel_ids) -> dict[str, Relationship]:
+        rows = self._conn().execute(
+            f"SELECT {_REL_COLUMNS} FROM relationships WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(rel_ids)),)).fetchall()
+        return {row[0]: _relationship(row) for row in rows}
+
+    def find_links(self, keys) -> dict:
+        rows = self._conn().execute(
+            f"SELECT {', '.join('r.' + c for c in _REL_COLUMNS.split(', '))} FROM json_each(?) AS k "
+            "JOIN relationships AS r ON r.source = k.value ->> 1 AND r.target = k.value ->> 2 "
+            "AND r.type = k.value ->> 0 ORDER BY r.created_at DESC, r.id DESC",
+            (json.dumps([list(key) for key in keys]),)).fetchall()
+        # newest first, so the oldest of several matches is the one left in the dict
+        return {(rel.type, rel.source, rel.target): rel for rel in map(_relationship, rows)}
+
+    def count_incoming(self, rel_type, targets) -> dict[str, int]:
+        rows = self._conn().execute(
+            "SELECT target, count(*) FROM relationships WHERE type = ? "
+            "AND target IN (SELECT value FROM json_each(?)) GROUP BY target",
+            (rel_type, json.dumps(list(targets)))).fetchall()
+        return dict(rows)
+
+    def node_labels(self, node_type) -> list[tuple[str, str]]:
+        return [tuple(row) for row in self._conn().execute(
+            "SELECT id, label FROM nodes WHERE type = ? ORDER BY id", (node_type,)).fetchall()]
+
+
 class _SqliteTransaction(_SqliteReader, LoggedTransaction):
     def __init__(self, conn: sqlite3.Connection, actor: str, main_property: dict[str, str]):
         self.conn, self.actor, self.main_property = conn, actor, main_property
@@ -159,6 +194,35 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
             raise NotFound("A relationship must join two existing nodes.") from exc
         return rel
 
+    def _insert_nodes(self, nodes: list[Node]) -> None:
+        try:
+            self.conn.executemany(f"INSERT INTO nodes ({_NODE_COLUMNS}, label) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  [(n.id, n.type, _dumps(n.properties), n.created_at, n.updated_at, n.version,
+                                    self._label(n)) for n in nodes])
+        except sqlite3.IntegrityError as exc:
+            raise Conflict("A node id in the batch is already in use.", {"id": ["Already in use."]}) from exc
+
+    def _write_nodes(self, nodes: list[Node]) -> None:
+        self.conn.executemany("UPDATE nodes SET props = ?, label = ?, updated_at = ?, version = ? WHERE id = ?",
+                              [(_dumps(n.properties), self._label(n), n.updated_at, n.version, n.id) for n in nodes])
+
+    def _remove_relationships(self, rel_ids: list[str]) -> None:
+        self.conn.executemany("DELETE FROM relationships WHERE id = ?", [(rel_id,) for rel_id in rel_ids])
+
+    def _insert_relationships(self, relationships: list[Relationship]) -> None:
+        try:
+            self.conn.executemany(f"INSERT INTO relationships ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                                  [(r.id, r.type, r.source, r.target, _dumps(r.properties), r.created_at)
+                                   for r in relationships])
+        except sqlite3.IntegrityError as exc:
+            raise Conflict("A relationship in the batch reuses an id or misses an end.") from exc
+
+    def _log_many(self, entries) -> None:
+        self.conn.executemany(
+            "INSERT INTO changes (at, actor, operation, subject, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+            [(at, self.actor, operation, subject, None if before is None else _dumps(before),
+              None if after is None else _dumps(after)) for operation, subject, before, after, at in entries])
+
     def _label(self, node: Node) -> str:
         return str(node.properties.get(self.main_property.get(node.type, ""), ""))
 
@@ -195,6 +259,7 @@ class SqliteStore(_SqliteReader, GraphStore):
                                    timeout=self.busy_timeout_ms / 1000)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache: bulk imports touch every index
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
             with _translate_errors():
@@ -329,8 +394,7 @@ def _translate_errors():
         raise
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+_dumps = json_text
 
 
 def _loads(text: str | None) -> Any:
