@@ -3,8 +3,8 @@
     python bench/run.py [--nodes 100000] [--seed 7] [--quick]
 
 Generates a synthetic graph (graphsvc.synthetic) into bench/out/, imports it into a fresh SQLite store
-through the project's own write path (documents.load_document with a GraphService, in batches, each
-one transaction), builds the networkx projection, times the analyses that exist, durable single
+through the project's own import path (graphsvc.importing, streaming the file, one transaction),
+builds the networkx projection, times the analyses that exist, durable single
 writes and raw SQLite commits, and prints one table and one JSON line (see docs/benchmarks.md).
 Every key is always present in the JSON; a figure that could not be measured is null, with the
 reason on stderr.
@@ -22,12 +22,12 @@ import resource
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
 
-from graphsvc.documents import load_document
+from graphsvc.importing import InputFile, import_document, import_files
 from graphsvc.projection import Projection
 from graphsvc.service import GraphService
 from graphsvc.store.sqlite import SqliteStore
@@ -35,9 +35,9 @@ from graphsvc.synthetic import REFERENCE_DATE, generate
 from graphsvc.vocabulary import load_vocabulary
 
 OUT = Path(__file__).resolve().parent / "out"
-BATCH = 50_000  # records per import transaction
 CHILD_MEMORY_SHARE = 0.6  # address space a measuring child may use, as a share of physical memory
-KEYS = ("nodes", "relationships", "generate_s", "import_s", "import_records_per_s", "import_batch_records",
+KEYS = ("nodes", "relationships", "generate_s", "import_s", "import_records_per_s", "import_file_mb",
+        "import_peak_rss_mb",
         "import_without_ids_records_per_s", "load_s", "plain_pass_ms", "durable_writes_per_s",
         "raw_sqlite_commits_per_s", "gap_report_p50_ms", "gap_report_p95_ms", "path_p50_ms", "path_p95_ms",
         "path_refused", "neighbourhood_p50_ms", "neighbourhood_p95_ms", "neighbourhood_refused", "brokers_s",
@@ -99,41 +99,21 @@ def fresh_service(path: Path) -> GraphService:
     return GraphService(vocabulary, store)
 
 
-def read_native(path: Path) -> Iterator[tuple[str, dict]]:
-    """(section, record) for each record of a native document written one record per line, as
-    ``graphsvc generate`` writes it, so that the whole document never has to be in memory."""
-    section = "nodes"
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            line = line.strip().rstrip(",")
-            if line.startswith('"relationships"'):
-                section = "relationships"
-            elif line.startswith("{") and line != '{"nodes": [':
-                yield section, json.loads(line)
-
-
-def import_graph(service: GraphService, path: Path, metrics: dict, batch: int = BATCH) -> None:
-    """Load the document in batches of ``batch`` records, each batch one load_document transaction."""
-    pending: dict[str, list] = {"nodes": [], "relationships": []}
-    records, started = 0, time.perf_counter()
-
-    def flush():
-        load_document(service, pending, actor="bench", source=path.name)
-        pending["nodes"], pending["relationships"] = [], []
-
-    for section, record in read_native(path):
-        pending[section].append(record)
-        records += 1
-        if records % batch == 0:
-            flush()
-    flush()
+def import_graph(service: GraphService, path: Path, metrics: dict) -> None:
+    """Import the generated document as `graphsvc import` does: streamed, checked, one transaction."""
+    started = time.perf_counter()
+    with open(path, "rb") as handle:
+        result = import_files(service, [InputFile(path.name, handle, "json")], actor="bench")
     seconds = time.perf_counter() - started
-    metrics.update(import_s=round(seconds, 2), import_records_per_s=round(records / seconds),
-                   import_batch_records=batch)
+    if result.error_count:
+        raise SystemExit(f"the generated graph did not import: {result.errors[:3]}")
+    metrics.update(import_s=round(seconds, 2), import_records_per_s=round(result.rows / seconds),
+                   import_file_mb=round(path.stat().st_size / 2**20, 1),
+                   import_peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
 
 
 def import_without_ids(service: GraphService, metrics: dict, count: int = 300) -> None:
-    """A small import whose relationships have no ids, into the busiest themes: load_document must
+    """A small import whose relationships have no ids, into the busiest themes: the importer must
     then find each relationship by (type, from, to), which is what a spreadsheet import does."""
     themes, _ = service.store.find_nodes("Theme", limit=500)
     uses = {t.id: service.store.find_relationships(rel_type="ADDRESSES", target=t.id, limit=1)[1] for t in themes}
@@ -143,7 +123,7 @@ def import_without_ids(service: GraphService, metrics: dict, count: int = 300) -
                 "relationships": [{"type": "ADDRESSES", "from": f"resource-bench-{i:05d}", "to": theme}
                                   for i in range(count) for theme in hubs]}
     started = time.perf_counter()
-    load_document(service, document, actor="bench")
+    import_document(service, document, "bench")
     seconds = time.perf_counter() - started
     metrics["import_without_ids_records_per_s"] = round((count + len(document["relationships"])) / seconds)
 

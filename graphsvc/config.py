@@ -30,6 +30,7 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
     if env.get("GRAPHSVC_CORS_ORIGINS"):
         settings["CORS_ORIGINS"] = [o.strip() for o in env["GRAPHSVC_CORS_ORIGINS"].split(",") if o.strip()]
     for variable, key in (("GRAPHSVC_MAX_BODY_BYTES", "MAX_CONTENT_LENGTH"),
+                          ("GRAPHSVC_MAX_IMPORT_BYTES", "IMPORT_MAX_BYTES"),
                           ("GRAPHSVC_GAP_STALE_DAYS", "GAP_STALE_DAYS"),
                           ("GRAPHSVC_GAP_OVERLOAD_ACTIONS", "GAP_OVERLOAD_ACTIONS"),
                           ("GRAPHSVC_GAP_SCHEDULE_DAYS", "GAP_SCHEDULE_DAYS")):
@@ -53,6 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "NEO4J_CONNECTION_TIMEOUT": 5.0,  # seconds to open a connection
     "NEO4J_MAX_RETRY_TIME": 15.0,  # seconds a read may be retried through a failover
     "MAX_CONTENT_LENGTH": ONE_MIB,
+    "IMPORT_MAX_BYTES": 32 * ONE_MIB,  # POST /api/v1/import only; larger files: graphsvc import (streams)
     "CORS_ORIGINS": [],  # browsers on other origins are refused unless listed here
     # Gap thresholds (each can also be given per request).
     "GAP_STALE_DAYS": 60,  # an open action unchanged this long is stale

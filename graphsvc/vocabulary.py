@@ -19,6 +19,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 __all__ = [
     "PROPERTY_TYPES",
     "RESERVED_NAMES",
+    "LinkColumn",
     "NodeType",
     "PropertySpec",
     "RelationshipType",
@@ -142,12 +143,33 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class LinkColumn:
+    """A spreadsheet convenience column: ``|``-separated names of ``node_type`` nodes, each linked to
+    the row's node by ``relationship`` (row → named node when ``direction`` is out, else named → row)."""
+
+    name: str
+    node_type: str
+    relationship: str
+    direction: str
+    description: str = ""
+
+    def ends(self, row_type: str) -> tuple[str, str]:
+        """(from type, to type) of the relationship this column makes for a row of ``row_type``."""
+        return (row_type, self.node_type) if self.direction == "out" else (self.node_type, row_type)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"node_type": self.node_type, "relationship": self.relationship, "direction": self.direction,
+                "description": self.description}
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     version: int
     node_types: dict[str, NodeType]
     relationship_types: dict[str, RelationshipType]
     rules: tuple[Rule, ...]
     source: str = ""
+    link_columns: dict[str, LinkColumn] = field(default_factory=dict)
 
     def node_type(self, name: str) -> NodeType | None:
         return self.node_types.get(name)
@@ -167,6 +189,7 @@ class Vocabulary:
             "node_types": {name: t.as_dict() for name, t in self.node_types.items()},
             "relationship_types": {name: t.as_dict() for name, t in self.relationship_types.items()},
             "rules": [rule.as_dict() for rule in self.rules],
+            "import_columns": {name: column.as_dict() for name, column in self.link_columns.items()},
         }
 
 
@@ -192,7 +215,8 @@ def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
     node_types = _node_types(raw.get("node_types"))
     relationship_types = _relationship_types(raw.get("relationship_types"), node_types)
     rules = tuple(_rule(i, r, node_types, relationship_types) for i, r in enumerate(raw.get("rules") or []))
-    return Vocabulary(int(raw.get("version", 1)), node_types, relationship_types, rules, str(path))
+    link_columns = _link_columns(raw.get("import_columns"), node_types, relationship_types)
+    return Vocabulary(int(raw.get("version", 1)), node_types, relationship_types, rules, str(path), link_columns)
 
 
 def yaml_load(source) -> Any:
@@ -278,6 +302,26 @@ def _rule(index: int, raw: Any, node_types: dict, relationship_types: dict) -> R
     _check(kind != "max_incoming" or isinstance(raw.get("max"), int), f"{where}.max: integer required")
     return Rule(str(raw.get("id") or f"rule-{index}"), kind, rel, " ".join(str(raw.get("message", "")).split()),
                 raw.get("from_type"), raw.get("to_type"), dict(raw.get("to_where") or {}), raw.get("max"))
+
+
+def _link_columns(raw: Any, node_types: dict, relationship_types: dict) -> dict[str, LinkColumn]:
+    _check(isinstance(raw or {}, dict), "import_columns: expected a mapping of column name to its link")
+    columns = {}
+    for name, body in (raw or {}).items():
+        where = f"import_columns.{name}"
+        _check(isinstance(name, str) and _PROP_NAME.match(name) and name not in RESERVED_NAMES,
+               f"{where}: a column name must be lower_snake_case and not reserved")
+        _check(isinstance(body, dict), f"{where}: expected a mapping")
+        column = LinkColumn(name, body.get("node_type"), body.get("relationship"), body.get("direction", "out"),
+                            str(body.get("description", "")))
+        _check(column.node_type in node_types, f"{where}: unknown node_type {column.node_type!r}")
+        _check(column.relationship in relationship_types, f"{where}: unknown relationship {column.relationship!r}")
+        _check(column.direction in ("out", "in"), f"{where}: direction must be 'out' or 'in'")
+        side = 1 if column.direction == "out" else 0
+        _check(any(pair[side] == column.node_type for pair in relationship_types[column.relationship].endpoints),
+               f"{where}: {column.relationship} never has a {column.node_type} at that end")
+        columns[name] = column
+    return columns
 
 
 def _write_role(body: dict, where: str) -> str | None:

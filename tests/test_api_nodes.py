@@ -88,9 +88,9 @@ def test_bad_list_parameters_are_422(client, query):
 
 def test_default_and_maximum_page_size(client, service):
     document = {"nodes": [{"id": f"t-{i:03d}", "type": "Theme", "name": f"Theme {i:03d}"} for i in range(520)]}
-    from graphsvc.documents import load_document
+    from graphsvc.importing import import_document
 
-    load_document(service, document, "test")
+    assert import_document(service, document, "test").applied
     assert len(client.get("/api/v1/themes").get_json()["items"]) == 50
     full = client.get("/api/v1/themes?limit=500").get_json()
     assert len(full["items"]) == 500 and full["total"] == 520

@@ -75,7 +75,11 @@ def _cases():
         admin.post("/api/v1/tokens", json={"name": name, "role": "viewer"})
         return f"/api/v1/tokens/{name}", None, ""
 
+    def bulk_import(admin):
+        return "/api/v1/import", {"nodes": [{"type": "Theme", "name": f"Imported {next(_ids)}"}]}, ""
+
     cases += [
+        ("POST", "/api/v1/import", "coordinator", bulk_import),
         ("POST", "/api/v1/relationships", "coordinator", relationship),
         ("DELETE", "/api/v1/relationships/<rel_id>", "coordinator", existing_relationship),
         ("POST", "/api/v1/overlaps/reviews", "governance", review),

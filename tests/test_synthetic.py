@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from graphsvc.documents import load_document
+from graphsvc.importing import import_document
 from graphsvc.synthetic import generate
 
 
@@ -32,7 +32,7 @@ def test_the_same_seed_writes_the_same_graph():
 
 def test_a_generated_graph_loads_through_the_vocabulary_without_a_single_error(service):
     text, summary = _generate(2000, seed=3)
-    result = load_document(service, json.loads(text), actor="test")
+    result = import_document(service, json.loads(text), "test")
     assert result.errors == [] and result.tolerated == []
     assert result.created == summary["nodes"] + summary["relationships"]
     assert service.counts() == (summary["nodes"], summary["relationships"])
@@ -42,7 +42,7 @@ def test_relationships_without_ids_load_too(service):
     text, summary = _generate(300, seed=4, relationship_ids=False)
     document = json.loads(text)
     assert all("id" not in row for row in document["relationships"])
-    assert load_document(service, document, actor="test").created == summary["nodes"] + summary["relationships"]
+    assert import_document(service, document, "test").created == summary["nodes"] + summary["relationships"]
 
 
 def test_size_mix_and_ratio_are_as_requested(medium):

@@ -11,6 +11,7 @@ from .errors import GraphApi, register_error_handlers
 from .export import export_blueprint
 from .gaps import gaps_blueprint
 from .history import blp as history_blp
+from .imports import imports_blueprint
 from .meta import blp as meta_blp
 from .meta import register_docs_assets
 from .nodes import node_blueprint, nodes_blp
@@ -50,4 +51,5 @@ def register_api(app: Flask) -> GraphApi:
     api.register_blueprint(history_blp)
     api.register_blueprint(reports_blueprint(service))
     api.register_blueprint(export_blueprint(service))
+    api.register_blueprint(imports_blueprint(service))
     return api

@@ -20,7 +20,7 @@ _PLAIN_MESSAGES = {
     400: "The request could not be understood; if it has a body, check it is valid JSON.",
     404: "No such resource. See /api/v1/docs for the endpoints.",
     405: "This method is not allowed here.",
-    413: "The request body is larger than the limit (1 MiB by default).",
+    413: "The request body is larger than the limit (1 MiB by default; 32 MiB for imports).",
     415: "Send the request body as JSON with 'Content-Type: application/json'.",
 }
 
@@ -63,8 +63,10 @@ def register_error_handlers(app: Flask) -> None:
             return None  # 404/405 first: there is no view to give the body to
         if request.method in BODY_METHODS and request.path.startswith("/api/"):
             view = app.view_functions.get(request.endpoint or "")
-            if getattr(view, "accepts_any_body", False):
-                return None
+            view_class = getattr(view, "view_class", None)
+            handler = getattr(view_class, request.method.lower(), None) if view_class else view
+            if getattr(handler, "accepts_any_body", False):
+                return None  # the view reads its body itself (file uploads)
             if not request.is_json:
                 abort(415)
         return None

@@ -1,0 +1,170 @@
+"""Readers: turn an input file into Rows, streaming, whatever its format.
+
+- native JSON document ``{"nodes": [...], "relationships": [...]}``: parsed incrementally with
+  ijson, one pass per section, so a large file is never held in memory;
+- a CSV file (a ``nodes`` or a ``relationships`` table: told by its name, else by its header);
+- an Excel workbook with sheets ``nodes`` and/or ``relationships`` (other sheets are ignored);
+- a ZIP of CSV files, as ``GET /api/v1/export?format=csv`` writes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, Any
+
+import ijson
+
+from .rows import SECTIONS, FileProblem, Row
+from .tabular import TableLayout
+
+__all__ = ["FORMATS", "InputFile", "detect_format", "read_rows", "rows_of_document"]
+
+FORMATS = ("json", "csv", "xlsx", "zip")
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class InputFile:
+    """A named, seekable binary stream of one input file. ``section`` pins a CSV file's table."""
+
+    name: str
+    stream: IO[bytes]
+    format: str
+    section: str | None = None
+
+
+def detect_format(name: str, head: bytes) -> str | None:
+    """The format of a file from its name's extension, else from its first bytes."""
+    suffix = PurePath(name).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    if suffix in ("yaml", "yml"):
+        return None
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{"):
+        return "json"
+    if head.startswith(_XLSX_MAGIC):
+        return "xlsx" if b"[Content_Types].xml" in head or b"xl/" in head else "zip"
+    return "csv" if b"," in head.split(b"\n", 1)[0] else None
+
+
+def read_rows(source: InputFile, layout: TableLayout) -> Iterator[Row]:
+    """Every row of the file; FileProblem when the file as a whole cannot be read."""
+    if source.format == "json":
+        yield from _json_rows(source)
+    elif source.format == "csv":
+        yield from _csv_rows(source.stream, source.name, source.section, layout)
+    elif source.format == "xlsx":
+        yield from _xlsx_rows(source, layout)
+    elif source.format == "zip":
+        yield from _zip_rows(source, layout)
+    else:
+        raise FileProblem(source.name, "Unrecognised file: send a .json document, .csv tables, an .xlsx workbook "
+                                       "or a .zip of CSV tables.")
+
+
+def _json_rows(source: InputFile) -> Iterator[Row]:
+    for section in SECTIONS:
+        source.stream.seek(0)
+        number = 0
+        try:
+            for number, item in enumerate(ijson.items(source.stream, f"{section}.item", use_float=True), 1):
+                yield Row(section, item, source.name, section, number)
+        except ijson.JSONError as exc:
+            raise FileProblem(source.name, f"Not a valid JSON document (after {section} item {number}): {exc}",
+                              section, number + 1) from None
+        except UnicodeDecodeError:
+            raise FileProblem(source.name, "The file is not UTF-8 text.") from None
+
+
+def _csv_rows(stream: IO[bytes], name: str, section: str | None, layout: TableLayout) -> Iterator[Row]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.reader(text)
+        header = [str(cell).strip() for cell in next(reader, [])]
+        if not any(header):
+            raise FileProblem(name, "The CSV file is empty; its first row must name the columns.", None, 1)
+        section = section or _section_of(name, header)
+        yield from _table_rows(layout, section, header, reader, name, section)
+    except UnicodeDecodeError:
+        raise FileProblem(name, "The CSV file is not UTF-8 text; in Excel, save it as 'CSV UTF-8'.") from None
+    except csv.Error as exc:
+        raise FileProblem(name, f"Not a readable CSV file: {exc}") from None
+    finally:
+        text.detach()  # leave the caller's stream open
+
+
+def _xlsx_rows(source: InputFile, layout: TableLayout) -> Iterator[Row]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(source.stream, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileProblem(source.name, f"Not a readable Excel workbook (.xlsx): {exc}") from None
+    try:
+        sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
+        if not any(section in sheets for section in SECTIONS):
+            raise FileProblem(source.name, "The workbook needs a sheet named 'nodes' and/or one named "
+                                           "'relationships' (see the template).")
+        for section in SECTIONS:
+            if section not in sheets:
+                continue
+            cells = sheets[section].iter_rows(values_only=True)
+            header = [str(cell).strip() if cell is not None else "" for cell in next(cells, ())]
+            yield from _table_rows(layout, section, header, cells, source.name, sheets[section].title)
+    finally:
+        workbook.close()
+
+
+def _zip_rows(source: InputFile, layout: TableLayout) -> Iterator[Row]:
+    try:
+        archive = zipfile.ZipFile(source.stream)
+    except zipfile.BadZipFile:
+        raise FileProblem(source.name, "Not a readable ZIP file.") from None
+    with archive:
+        tables = {PurePath(info.filename).stem.lower(): info for info in archive.infolist()
+                  if info.filename.lower().endswith(".csv") and not info.is_dir()}
+        if not any(section in tables for section in SECTIONS):
+            raise FileProblem(source.name, "The ZIP file needs nodes.csv and/or relationships.csv.")
+        for section in SECTIONS:
+            if section in tables:
+                with archive.open(tables[section]) as member:
+                    yield from _csv_rows(member, f"{source.name}/{tables[section].filename}", section, layout)
+
+
+def _table_rows(layout: TableLayout, section: str, header: list[str], records, file: str,
+                sheet: str) -> Iterator[Row]:
+    head = Row(section, None, file, sheet, 1)
+    head.problems = layout.header_problems(section, header)
+    if head.problems:
+        yield head  # the importer reports these against the header row
+    for number, cells in enumerate(records, 2):
+        if not any(cell not in (None, "") and not (isinstance(cell, str) and not cell.strip()) for cell in cells):
+            continue  # blank rows are allowed anywhere
+        if len(cells) > len(header) and any(cell not in (None, "") for cell in cells[len(header):]):
+            row = Row(section, None, file, sheet, number)
+            row.problems["_row"] = f"This row has {len(cells)} cells but the header names {len(header)} columns."
+            yield row
+            continue
+        yield layout.row(section, dict(zip(header, cells, strict=False)), file, sheet, number)
+
+
+def _section_of(name: str, header: list[str]) -> str:
+    stem = PurePath(name).stem.lower()
+    for section in SECTIONS:
+        if section in stem:
+            return section
+    return "relationships" if {"from", "to"} <= set(header) else "nodes"
+
+
+def rows_of_document(document: dict[str, Any], file: str) -> Iterator[Row]:
+    """Rows of a native document already in memory (the shipped seed files)."""
+    for section in SECTIONS:
+        for number, item in enumerate(document.get(section) or [], 1):
+            yield Row(section, item, file, section, number)
