@@ -346,3 +346,14 @@ def test_cli_import_reports_and_exits_non_zero_on_problems(runner, service, tmp_
     result = runner.invoke(args=["import", str(bad)])
     assert result.exit_code == 1 and "nodes.csv, nodes, row 2, column name" in result.output
     assert service.store.count() == (1, 0)
+
+
+def test_imports_may_be_larger_than_other_requests_up_to_their_own_limit(tmp_path):
+    app = create_app({"DATABASE": str(tmp_path / "big.sqlite3"), "TESTING": True, "IMPORT_MAX_BYTES": 3 * 2**20})
+    client = authorised_client(app, issue_token(get_service(app).store, "big", "admin", "test")[1])
+    padding = "x" * 1000
+    nodes = [{"id": f"theme-{i}", "type": "Theme", "name": f"T{i}", "description": padding} for i in range(2000)]
+    assert 2**20 < len(json.dumps({"nodes": nodes})) < 3 * 2**20
+    assert client.post("/api/v1/themes", json={"name": "x", "description": padding * 1100}).status_code == 413
+    assert post_import(client, json={"nodes": nodes}).status_code == 200
+    assert post_import(client, json={"nodes": nodes * 2}).status_code == 413

@@ -20,6 +20,8 @@ from .port import GraphReader, Page
 
 __all__ = ["Catalogue", "Neo4jReader", "Neo4jTransaction"]
 
+PENDING_CHANGES = 10_000  # change-log rows a batched write lets gather before appending them
+
 
 class Catalogue:
     """The generated statements for one vocabulary, built once; type names outside it are refused."""
@@ -161,11 +163,18 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
 
     def finish(self) -> None:
         """Append the gathered change-log rows (called just before commit)."""
+        self._append_pending()
+
+    def _append_pending(self) -> None:
+        # Also called during a bulk import, so that a large import does not hold its whole change log
+        # in memory: still the same transaction, and the counter stays locked until commit.
         if not self.pending:
             return
         [[row]] = self._query((cypher.APPEND_CHANGES, {"seq": self.base_seq, "rows": self.pending}))
         if row["appended"] != len(self.pending):
             raise StoreUnavailable("The change log moved while this transaction held its lock; nothing was saved.")
+        self.base_seq += len(self.pending)
+        self.pending = []
 
     def _insert_node(self, node: Node) -> None:
         [rows] = self._query((self.catalogue.pick(self.catalogue.create_node, node.type),
@@ -294,6 +303,8 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
     def _log_many(self, entries) -> None:
         for operation, subject, before, after, at in entries:
             self._log(operation, subject, before, after, at)
+        if len(self.pending) >= PENDING_CHANGES:
+            self._append_pending()
 
 
 def node_fields(node: Node, main_property: dict[str, str]) -> dict[str, Any]:
