@@ -357,3 +357,25 @@ def test_imports_may_be_larger_than_other_requests_up_to_their_own_limit(tmp_pat
     assert client.post("/api/v1/themes", json={"name": "x", "description": padding * 1100}).status_code == 413
     assert post_import(client, json={"nodes": nodes}).status_code == 200
     assert post_import(client, json={"nodes": nodes * 2}).status_code == 413
+
+
+def test_create_only_refuses_even_an_unchanged_existing_row_and_names_the_match(client):
+    document = {"nodes": [{"id": "theme-c", "type": "Theme", "name": "Cycling"}]}
+    post_import(client, json=document)
+    refused = post_import(client, json=document, query="?mode=create_only").get_json()
+    assert [(e["row"], e["column"]) for e in refused["errors"]] == [(1, "id")]
+    body = post_import(client, json={"nodes": [{"type": "Theme", "name": "cycling"}]}).get_json()
+    assert body["possible_duplicates"][0]["matches"] == {"id": "theme-c", "name": "Cycling", "score": 1.0}
+
+
+def test_moving_a_relationship_by_id_onto_an_owned_action_is_refused(client, service):
+    post_import(client, json={
+        "nodes": [{"id": "person-a", "type": "Person", "name": "A"}, {"id": "person-b", "type": "Person", "name": "B"},
+                  {"id": "action-1", "type": "Action", "title": "One"}, {"id": "action-2", "type": "Action",
+                                                                          "title": "Two"}],
+        "relationships": [{"id": "own-1", "type": "ACCOUNTABLE_FOR", "from": "person-a", "to": "action-1"},
+                          {"id": "own-2", "type": "ACCOUNTABLE_FOR", "from": "person-b", "to": "action-2"}]})
+    body = post_import(client, json={"relationships": [
+        {"id": "own-2", "type": "ACCOUNTABLE_FOR", "from": "person-b", "to": "action-1"}]}).get_json()
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [(1, "to")]
+    assert service.get_relationship("own-2").target == "action-2"

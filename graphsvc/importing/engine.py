@@ -225,7 +225,9 @@ class Importer:
             self.result.unchanged += 1  # the same link twice in this chunk (say, a row and a column)
             return
         if existing is not None:
-            self._update_relationship(item, existing, batch, now)
+            moved = existing.target != target  # a relationship given by id may now end elsewhere
+            if not moved or self._within_limits(item, target_type, stored, added):
+                self._update_relationship(item, existing, batch, now)
             return
         if not self.may(row, column or "type", rel_type.write_role, f"Adding a {rel_type.name} relationship"):
             return
@@ -243,11 +245,11 @@ class Importer:
                        f"Relationship '{existing.id}' is a {existing.type}, not a {rel_type.name}.")
             return
         merged = {**existing.properties, **item["properties"]}
-        if (existing.source, existing.target) == (item["from"], item["to"]) and merged == existing.properties:
-            self.result.unchanged += 1
-        elif self.options.mode == "create_only":
+        if self.options.mode == "create_only":
             self.error(row, item["column"] or "id", f"Relationship '{existing.id}' already exists "
                                                     "(mode=create_only); use mode=merge to update it.")
+        elif (existing.source, existing.target) == (item["from"], item["to"]) and merged == existing.properties:
+            self.result.unchanged += 1
         elif self.may(row, item["column"] or "type", rel_type.write_role,
                       f"Changing a {rel_type.name} relationship"):
             batch.remove_relationships.append(existing)

@@ -66,7 +66,6 @@ class NodeChunk:
                 self._links(item, node_id, batch, now)
         if batch:
             self.importer.tx.write_batch(batch)
-        self.importer.types.update((node.id, node.type) for node in batch.create_nodes)
 
     # -- one row -----------------------------------------------------------------------------------
 
@@ -121,12 +120,12 @@ class NodeChunk:
             importer.result.created += 1
             return item.id
         importer.types[node.id] = node.type
+        if importer.options.mode == "create_only":
+            importer.error(row, "id", f"'{node.id}' already exists (mode=create_only); use mode=merge to update it.")
+            return None
         merged = {k: v for k, v in {**node.properties, **clean}.items() if v is not None}
         if merged == node.properties:
             importer.result.unchanged += 1
-        elif importer.options.mode == "create_only":
-            importer.error(row, "id", f"'{node.id}' already exists (mode=create_only); use mode=merge to update it.")
-            return None
         else:
             after = Node(node.id, node.type, merged, node.created_at, now, node.version + 1)
             if not self._may_set(item, merged, node.properties) or not self._links_still_allowed(row, after):
@@ -158,7 +157,9 @@ class NodeChunk:
             return None
         exact = self.names.exact(node_type, name)
         if exact is not None:
-            return {"id": exact, "name": name, "score": 1.0}
+            found = self.importer.tx.get_node(exact)  # (rare: only for a duplicate, to quote its name)
+            label = found.properties.get(self.vocabulary.node_types[node_type].main_property) if found else None
+            return {"id": exact, "name": label or name, "score": 1.0}
         return self.names.close(node_type, name)
 
     def _may_set(self, item: _Item, properties: dict[str, Any], before: dict[str, Any]) -> bool:
