@@ -250,19 +250,24 @@ def _csv_value(value: Any) -> str:
 def write_xlsx(graph: nx.MultiDiGraph, stream: IO[bytes], vocabulary=None) -> None:
     """An Excel workbook with sheets `nodes` and `relationships`, same columns as the CSV files."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)  # streams rows out: a national graph has ~600k of them
     for name, (columns, rows) in _tables(graph, vocabulary).items():
         sheet = workbook.create_sheet(name)
+        sheet.freeze_panes = "A2"
         sheet.append(columns)
         for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text, never a formula
-        sheet.freeze_panes = "A2"
+            sheet.append([_text_cell(sheet, value, WriteOnlyCell) for value in row])
     workbook.save(stream)
+
+
+def _text_cell(sheet, value: Any, cell_class) -> Any:
+    if isinstance(value, str) and value.startswith("="):
+        cell = cell_class(sheet, value=value)
+        cell.data_type = "s"  # text, never a formula
+        return cell
+    return value
 
 
 def cypher_literal(value: Any) -> str:

@@ -379,3 +379,25 @@ def test_moving_a_relationship_by_id_onto_an_owned_action_is_refused(client, ser
         {"id": "own-2", "type": "ACCOUNTABLE_FOR", "from": "person-b", "to": "action-1"}]}).get_json()
     assert [(e["row"], e["column"]) for e in body["errors"]] == [(1, "to")]
     assert service.get_relationship("own-2").target == "action-2"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_awkward_values_survive_a_spreadsheet_round_trip(client, service, empty, fmt):
+    awkward = {"nodes": [
+        {"id": "place-x", "type": "Place", "name": "=HYPERLINK(\"http://x\")", "code": "00123"},
+        {"id": "theme-y", "type": "Theme", "name": "Zoë's \"quoted\", comma", "description": "line one\nline two"},
+        {"id": "indicator-z", "type": "Indicator", "name": "Rate", "baseline": 0.125, "target": 3,
+         "latest_date": "2025-01-31"}]}
+    assert post_import(client, json=awkward).status_code == 200
+    exported = client.get("/api/v1/export", query_string={"format": fmt}).data
+    if fmt == "xlsx":
+        sheet = load_workbook(io.BytesIO(exported))["nodes"]
+        header = [cell.value for cell in sheet[1]]
+        row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "place-x")
+        cell = row[header.index("name")]
+        assert (cell.value, cell.data_type) == (awkward["nodes"][0]["name"], "s")  # text, never a formula
+    target, target_client = empty
+    answer = post_import(target_client, data={"file": (io.BytesIO(exported), f"graph.{fmt}.zip"
+                                                       if fmt == "csv" else "graph.xlsx")})
+    assert answer.status_code == 200, answer.get_json()["errors"]
+    assert snapshot(target) == snapshot(service)
