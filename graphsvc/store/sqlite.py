@@ -116,7 +116,6 @@ class _SqliteReader(GraphReader):
             (node_id, node_id)).fetchall()
         return [_relationship(row) for row in rows]
 
-
     # -- bulk reads: the ids travel as one JSON array parameter (json_each), whatever their number --
 
     def get_nodes(self, node_ids) -> dict[str, Node]:
@@ -160,16 +159,10 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
         return self.conn
 
     def _insert_node(self, node: Node) -> None:
-        try:
-            self.conn.execute(f"INSERT INTO nodes ({_NODE_COLUMNS}, label) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              (node.id, node.type, _dumps(node.properties), node.created_at, node.updated_at,
-                               node.version, self._label(node)))
-        except sqlite3.IntegrityError as exc:
-            raise Conflict(f"A node with id '{node.id}' already exists.", {"id": ["Already in use."]}) from exc
+        self._insert_nodes([node])
 
     def _write_node(self, node: Node) -> None:
-        self.conn.execute("UPDATE nodes SET props = ?, label = ?, updated_at = ?, version = ? WHERE id = ?",
-                          (_dumps(node.properties), self._label(node), node.updated_at, node.version, node.id))
+        self._write_nodes([node])
 
     def _erase_node(self, node_id: str) -> None:
         self.conn.execute("DELETE FROM relationships WHERE source = ? OR target = ?", (node_id, node_id))
@@ -200,7 +193,8 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
                                   [(n.id, n.type, _dumps(n.properties), n.created_at, n.updated_at, n.version,
                                     self._label(n)) for n in nodes])
         except sqlite3.IntegrityError as exc:
-            raise Conflict("A node id in the batch is already in use.", {"id": ["Already in use."]}) from exc
+            which = f"with id '{nodes[0].id}'" if len(nodes) == 1 else "with one of these ids"
+            raise Conflict(f"A node {which} already exists.", {"id": ["Already in use."]}) from exc
 
     def _write_nodes(self, nodes: list[Node]) -> None:
         self.conn.executemany("UPDATE nodes SET props = ?, label = ?, updated_at = ?, version = ? WHERE id = ?",
@@ -227,10 +221,7 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
         return str(node.properties.get(self.main_property.get(node.type, ""), ""))
 
     def _log(self, operation, subject, before, after, at=None) -> None:
-        self.conn.execute(
-            "INSERT INTO changes (at, actor, operation, subject, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-            (at or utc_now(), self.actor, operation, subject,
-             None if before is None else _dumps(before), None if after is None else _dumps(after)))
+        self._log_many([(operation, subject, before, after, at or utc_now())])
 
 
 class SqliteStore(_SqliteReader, GraphStore):
@@ -327,15 +318,11 @@ class SqliteStore(_SqliteReader, GraphStore):
             conn.execute("COMMIT")
 
     def copy_in(self, nodes, relationships, changes, tokens) -> None:
-        main = self.main_property
         with self.transaction("migration") as tx:
-            tx.conn.executemany(
-                f"INSERT INTO nodes ({_NODE_COLUMNS}, label) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(n.id, n.type, _dumps(n.properties), n.created_at, n.updated_at, n.version,
-                  str(n.properties.get(main.get(n.type, ""), ""))) for n in nodes])
-            tx.conn.executemany(f"INSERT INTO relationships ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                                [(r.id, r.type, r.source, r.target, _dumps(r.properties), r.created_at)
-                                 for r in relationships])
+            if nodes:
+                tx._insert_nodes(nodes)  # records exactly as given, stamps and versions too
+            if relationships:
+                tx._insert_relationships(relationships)
             tx.conn.executemany(
                 "INSERT INTO changes (seq, at, actor, operation, subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(c.seq, c.at, c.actor, c.operation, c.subject, None if c.before is None else _dumps(c.before),
