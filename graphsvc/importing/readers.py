@@ -145,14 +145,17 @@ def _table_rows(layout: TableLayout, section: str, header: list[str], records, f
     if head.problems:
         yield head  # the importer reports these against the header row
     for number, cells in enumerate(records, 2):
-        if not any(cell not in (None, "") and not (isinstance(cell, str) and not cell.strip()) for cell in cells):
-            continue  # blank rows are allowed anywhere
-        if len(cells) > len(header) and any(cell not in (None, "") for cell in cells[len(header):]):
+        given = {column: cell for column, cell in zip(header, cells, strict=False) if not _blank(cell)}
+        if len(cells) > len(header) and not all(_blank(cell) for cell in cells[len(header):]):
             row = Row(section, None, file, sheet, number)
             row.problems["_row"] = f"This row has {len(cells)} cells but the header names {len(header)} columns."
             yield row
-            continue
-        yield layout.row(section, dict(zip(header, cells, strict=False)), file, sheet, number)
+        elif given:  # blank rows are allowed anywhere
+            yield layout.row(section, given, file, sheet, number)
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or cell == "" or (isinstance(cell, str) and not cell.strip())
 
 
 def _section_of(name: str, header: list[str]) -> str:

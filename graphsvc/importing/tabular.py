@@ -53,16 +53,15 @@ class TableLayout:
         return found
 
     def row(self, section: str, cells: dict[str, Any], file: str, sheet: str, number: int) -> Row:
-        """A Row from one table row (column → cell value), blanks dropped and values typed."""
+        """A Row from one table row's non-blank cells (column → cell value), values typed."""
         row = Row(section, {}, file, sheet, number)
-        for column in HEADS[section]:
-            value = _blank_to_none(cells.get(column))
-            if value is not None:
-                row.data[column] = _text(value)
+        heads = HEADS[section]
+        for column in heads:
+            if column in cells:
+                row.data[column] = _text(cells[column])
         specs = self._specs(section, row.data.get("type"))
         for column, value in cells.items():
-            value = _blank_to_none(value)
-            if value is None or column in HEADS[section] or column in STAMPS or not column:
+            if column in heads or column in STAMPS or not column:
                 continue
             if section == "nodes" and column in self.vocabulary.link_columns:
                 row.links[column] = [name.strip() for name in str(value).split(LINK_SEPARATOR) if name.strip()]
@@ -145,12 +144,6 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel keeps 123 as 123.0
     return value if isinstance(value, str) else str(value)
-
-
-def _blank_to_none(value: Any) -> Any:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return value
 
 
 def _union(property_maps) -> list[str]:
