@@ -94,6 +94,22 @@ def test_owner_left_needs_every_affiliation_ended():
     assert [x.subject["id"] for x in gaps] == ["a1-owner"] and gaps[0].related == ["a1"]
 
 
+def test_owner_left_counts_live_initiatives_and_outcomes_as_open_work():
+    g = G().node("org", "Organisation", name="Trust")
+    g.node("live", "Initiative", name="Live", status="paused")
+    g.node("closed", "Initiative", name="Closed", status="closed")
+    g.node("outcome", "Outcome", title="Fewer delays").node("done", "Action", title="Done", status="done")
+    g.node("gone", "Person", name="Gone").rel("gone", "WORKS_FOR", "org", until="2026-01-31")
+    g.rel("gone", "ACCOUNTABLE_FOR", "live").rel("gone", "ACCOUNTABLE_FOR", "outcome")
+    g.rel("gone", "ACCOUNTABLE_FOR", "closed").rel("gone", "ACCOUNTABLE_FOR", "done")
+    g.node("idle", "Person", name="Idle").rel("idle", "WORKS_FOR", "org", until="2026-01-31")
+    g.rel("idle", "ACCOUNTABLE_FOR", "closed")
+    g.node("team", "Group", name="Team", kind="network").rel("team", "ACCOUNTABLE_FOR", "live")
+    gaps = find_gaps(g.graph, SETTINGS, rules=["owner-left"])
+    assert [x.subject["id"] for x in gaps] == ["gone"] and gaps[0].related == ["live", "outcome"]
+    assert "accountable for 2 open item(s)" in gaps[0].message
+
+
 def test_owner_overloaded_above_threshold_counts_open_actions_only():
     g = G().node("busy", "Person", name="Busy").node("ok", "Person", name="Fine")
     for index in range(3):
@@ -152,6 +168,34 @@ def test_theme_uncovered_counts_active_work_on_the_theme_or_its_sub_themes():
     g.node("i2", "Initiative", name="B", status="active").rel("i2", "ADDRESSES", "t-child")
     g.node("i3", "Initiative", name="C", status="proposed").rel("i3", "ADDRESSES", "t-proposed")
     assert g.ids("theme-uncovered") == ["t-none", "t-proposed"]
+
+
+def test_coverage_counts_sub_themes_at_any_depth_and_ignores_other_kinds_of_work():
+    g = G().node("top", "Theme", name="Workforce").node("mid", "Theme", name="Recruitment")
+    g.node("leaf", "Theme", name="Shortlisting").rel("mid", "PART_OF", "top").rel("leaf", "PART_OF", "mid")
+    g.node("other", "Theme", name="Maternity")
+    g.node("i1", "Initiative", name="A", status="active").rel("i1", "ADDRESSES", "leaf")
+    g.node("a1", "Action", title="x", status="in_progress").rel("a1", "ADDRESSES", "other")
+    g.node("res", "Resource", title="Toolkit").rel("res", "ADDRESSES", "leaf")
+    g.node("soon", "Event", title="Session", date="2027-01-15").rel("soon", "ADDRESSES", "leaf")
+    assert g.ids("theme-uncovered") == ["other"]
+    assert g.ids("theme-without-resource") == ["other"]
+    assert g.ids("theme-not-scheduled") == ["other"]
+    top = [x for x in find_gaps(g.graph, SETTINGS, rules=["theme-uncovered"]) if x.subject["id"] == "top"]
+    assert top == []
+
+
+def test_organisation_counts_each_live_initiative_it_leads_or_partners_in():
+    g = G().node("org", "Organisation", name="Trust").node("cop", "Group", name="CoP", kind="community_of_practice")
+    for index, status in enumerate(("active", "proposed", "closed", "completed")):
+        g.node(f"i{index}", "Initiative", name=f"I{index}", status=status)
+    g.rel("org", "LEADS", "i0").rel("org", "PARTNERS_IN", "i1").rel("org", "PARTNERS_IN", "i2")
+    g.rel("org", "FUNDS", "i3")
+    g.node("ceo", "Person", name="CEO", seniority="executive").rel("ceo", "WORKS_FOR", "org", since="2027-01-01")
+    g.rel("ceo", "MEMBER_OF", "cop")
+    gaps = find_gaps(g.graph, SETTINGS, rules=["organisation-without-senior-engagement"])
+    assert [x.subject["id"] for x in gaps] == ["org"] and gaps[0].related == ["i0", "i1"]
+    assert "in 2 initiative(s) but has no board or executive member recorded" in gaps[0].message
 
 
 def test_population_unserved():

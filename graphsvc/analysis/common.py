@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 import networkx as nx
 
-__all__ = ["in_neighbours", "label", "nodes_of_type", "out_neighbours", "parse_date"]
+__all__ = ["in_neighbours", "is_linked", "label", "linked", "nodes_of_type", "out_neighbours", "parse_date"]
 
 _MAIN_KEYS = ("name", "title", "statement")
 
@@ -39,6 +39,26 @@ def in_neighbours(graph: nx.MultiDiGraph, node: str, rel_types: Iterable[str] | 
     wanted = {rel_types} if isinstance(rel_types, str) else set(rel_types)
     return [source for source, _, kind in graph.in_edges(node, data="type")
             if kind in wanted and (node_type is None or graph.nodes[source].get("type") == node_type)]
+
+
+def linked(adjacency: dict[str, dict[str, dict]], rel_type: str, among: Container[str] | None = None) -> list[str]:
+    """The neighbours in ``adjacency`` (``graph._succ[node]`` or ``graph._pred[node]``) joined by a
+    ``rel_type`` relationship, one per relationship; only those ``among`` the given nodes, if given.
+
+    Each neighbour is checked against ``among`` first: a set lookup, where reading the relationship
+    is several cache misses. Reports that ask this of thousands of nodes use it over the public views.
+    """
+    if among is None:
+        return [end for end, keyed in adjacency.items() for data in keyed.values() if data["type"] == rel_type]
+    return [end for end, keyed in adjacency.items() if end in among
+            for data in keyed.values() if data["type"] == rel_type]
+
+
+def is_linked(adjacency: dict[str, dict[str, dict]], rel_type: str, among: Container[str] | None = None) -> bool:
+    """Whether :func:`linked` would find anything; stops at the first, so a hub costs no more than a leaf."""
+    if among is None:
+        return any(data["type"] == rel_type for keyed in adjacency.values() for data in keyed.values())
+    return any(data["type"] == rel_type for end, keyed in adjacency.items() if end in among for data in keyed.values())
 
 
 def parse_date(value) -> dt.date | None:

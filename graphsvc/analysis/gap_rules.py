@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterator
+from itertools import chain
 
 from .common import parse_date
-from .gaps import (
-    CLOSED_ACTION,
-    ENGAGEMENT_GROUPS,
-    LIVE_INITIATIVE,
-    SENIOR,
-    Gap,
-    GapContext,
-    gap_rule,
-)
+from .gaps import Gap, GapContext, gap_rule
 
 __all__: list[str] = []  # rules register themselves in gaps.RULES
 
+AFFILIATIONS = frozenset({"WORKS_FOR", "MEMBER_OF"})
+WORK = frozenset({"LEADS", "PARTNERS_IN"})
 ASSIGN = "Agree one accountable owner and record them as ACCOUNTABLE_FOR the action."
 
 
 @gap_rule("action-without-owner", "high", "Action", "Open action with no accountable owner")
 def action_without_owner(ctx: GapContext) -> Iterator[Gap]:
-    for action in ctx.open_actions:
-        if not ctx.sources(action, "ACCOUNTABLE_FOR"):
+    for action, owners in ctx.owners.items():
+        if not owners:
             yield ctx.gap("action-without-owner", action,
                           f"Nobody is accountable for the open action '{ctx.name(action)}', so nobody has to "
                           "answer for whether it happens.", ASSIGN,
@@ -33,8 +29,7 @@ def action_without_owner(ctx: GapContext) -> Iterator[Gap]:
 
 @gap_rule("action-multiple-owners", "high", "Action", "Action with more than one accountable owner")
 def action_multiple_owners(ctx: GapContext) -> Iterator[Gap]:
-    for action in ctx.open_actions:
-        owners = ctx.sources(action, "ACCOUNTABLE_FOR")
+    for action, owners in ctx.owners.items():
         if len(owners) > 1:
             names = ", ".join(sorted(ctx.name(o) for o in owners))
             yield ctx.gap("action-multiple-owners", action,
@@ -53,7 +48,7 @@ def action_overdue(ctx: GapContext) -> Iterator[Gap]:
                           f"'{ctx.name(action)}' was due on {due.isoformat()} and is {days} day(s) overdue "
                           f"(status: {ctx.data(action).get('status', 'not recorded')}).",
                           "Ask the accountable owner for an update: complete it, or agree a new due date "
-                          "and record why it moved.", ctx.sources(action, "ACCOUNTABLE_FOR"))
+                          "and record why it moved.", ctx.owners[action])
 
 
 @gap_rule("action-without-due-date", "medium", "Action", "Open action with no due date")
@@ -63,7 +58,7 @@ def action_without_due_date(ctx: GapContext) -> Iterator[Gap]:
             yield ctx.gap("action-without-due-date", action,
                           f"'{ctx.name(action)}' has no due date, so it can never be seen to slip.",
                           "Agree a realistic due date with the accountable owner.",
-                          ctx.sources(action, "ACCOUNTABLE_FOR"))
+                          ctx.owners[action])
 
 
 @gap_rule("action-stale", "medium", "Action", "Open action unchanged for too long")
@@ -78,18 +73,23 @@ def action_stale(ctx: GapContext) -> Iterator[Gap]:
                           f"'{ctx.name(action)}' is open and {what} since {changed.isoformat()} "
                           f"({(ctx.as_of - changed).days} days; the limit is {limit}).",
                           "Ask the owner for a progress update and record the current status.",
-                          ctx.sources(action, "ACCOUNTABLE_FOR"))
+                          ctx.owners[action])
 
 
 @gap_rule("owner-left", "high", "Person", "Accountable person who has left every organisation and group")
 def owner_left(ctx: GapContext) -> Iterator[Gap]:
-    affiliations = frozenset({"WORKS_FOR", "MEMBER_OF"})
-    for person in ctx.nodes("Person"):
-        owned = [t for t in ctx.targets(person, "ACCOUNTABLE_FOR") if _is_live_work(ctx, t)]
-        if not owned:
-            continue
-        links = [d for _, d in ctx.out_links(person) if d["type"] in affiliations]
-        if links and not any(ctx.is_current(d) for d in links):
+    # Found from the open work's side: reading every person's relationships would cost more.
+    owned_by = chain(ctx.owners.items(),
+                     ctx.initiative_sources("ACCOUNTABLE_FOR").items(),
+                     ((o, ctx.sources(o, "ACCOUNTABLE_FOR", "Person")) for o in ctx.nodes("Outcome")))
+    people = ctx.ids("Person")
+    live_work: dict[str, list[str]] = defaultdict(list)  # one entry per ACCOUNTABLE_FOR, as the message counts
+    for work, owners in owned_by:
+        for person in owners:
+            if person in people:
+                live_work[person].append(work)
+    for person, owned in live_work.items():
+        if _has_left(ctx, person):
             yield ctx.gap("owner-left", person,
                           f"{ctx.name(person)} is still accountable for {len(owned)} open item(s) but every "
                           "recorded role and membership has ended.",
@@ -99,10 +99,10 @@ def owner_left(ctx: GapContext) -> Iterator[Gap]:
 @gap_rule("owner-overloaded", "medium", "Owner", "Owner accountable for too many open actions")
 def owner_overloaded(ctx: GapContext) -> Iterator[Gap]:
     limit = ctx.settings.overload_actions
-    load: dict[str, list[str]] = {}
-    for action in ctx.open_actions:
-        for owner in ctx.sources(action, "ACCOUNTABLE_FOR"):
-            load.setdefault(owner, []).append(action)
+    load: dict[str, list[str]] = defaultdict(list)
+    for action, owners in ctx.owners.items():
+        for owner in owners:
+            load[owner].append(action)
     for owner, actions in load.items():
         if len(actions) > limit:
             yield ctx.gap("owner-overloaded", owner,
@@ -113,9 +113,7 @@ def owner_overloaded(ctx: GapContext) -> Iterator[Gap]:
 @gap_rule("recommendation-without-action", "high", "Recommendation", "Recommendation nobody acts on")
 def recommendation_without_action(ctx: GapContext) -> Iterator[Gap]:
     for rec in ctx.nodes("Recommendation"):
-        acting = [a for a in ctx.sources(rec, "IMPLEMENTS", "Action")
-                  if ctx.data(a).get("status") != "cancelled"]
-        if not acting:
+        if not ctx.has_source(rec, "IMPLEMENTS", among=ctx.uncancelled_actions):
             yield ctx.gap("recommendation-without-action", rec,
                           f"No action implements the recommendation '{ctx.name(rec)}'.",
                           "Agree an action that answers it, with an accountable owner and a due date, or "
@@ -124,19 +122,20 @@ def recommendation_without_action(ctx: GapContext) -> Iterator[Gap]:
 
 @gap_rule("initiative-without-lead", "medium", "Initiative", "Live initiative with no lead")
 def initiative_without_lead(ctx: GapContext) -> Iterator[Gap]:
-    for initiative in _live_initiatives(ctx):
-        if not ctx.sources(initiative, "LEADS"):
+    leads, partners = ctx.initiative_sources("LEADS"), ctx.initiative_sources("PARTNERS_IN")
+    for initiative in ctx.live_initiatives:
+        if initiative not in leads:
             yield ctx.gap("initiative-without-lead", initiative,
                           f"Nobody is recorded as leading '{ctx.name(initiative)}'.",
-                          "Record the organisation, person or group that leads it.",
-                          ctx.sources(initiative, "PARTNERS_IN"))
+                          "Record the organisation, person or group that leads it.", partners.get(initiative, ()))
 
 
 @gap_rule("initiative-without-senior-sponsor", "medium", "Initiative", "Live initiative with no senior sponsor")
 def initiative_without_senior_sponsor(ctx: GapContext) -> Iterator[Gap]:
-    for initiative in _live_initiatives(ctx):
-        sponsors = ctx.sources(initiative, "SPONSORS", "Person")
-        if not any(ctx.data(p).get("seniority") in SENIOR for p in sponsors):
+    people, seniors, sponsored = ctx.ids("Person"), ctx.senior_people, ctx.initiative_sources("SPONSORS")
+    for initiative in ctx.live_initiatives:
+        if seniors.isdisjoint(sponsored.get(initiative, ())):  # senior people are people
+            sponsors = [p for p in sponsored.get(initiative, ()) if p in people]
             detail = "no sponsor at all" if not sponsors else "sponsors, but none at board or executive level"
             yield ctx.gap("initiative-without-senior-sponsor", initiative,
                           f"'{ctx.name(initiative)}' has {detail}; the evaluation found senior-leader engagement "
@@ -145,8 +144,9 @@ def initiative_without_senior_sponsor(ctx: GapContext) -> Iterator[Gap]:
 
 @gap_rule("outcome-without-indicator", "medium", "Outcome", "Outcome nobody measures")
 def outcome_without_indicator(ctx: GapContext) -> Iterator[Gap]:
+    indicators = ctx.ids("Indicator")
     for outcome in ctx.nodes("Outcome"):
-        if not ctx.sources(outcome, "MEASURES", "Indicator"):
+        if not ctx.has_source(outcome, "MEASURES", among=indicators):
             yield ctx.gap("outcome-without-indicator", outcome,
                           f"No indicator measures the outcome '{ctx.name(outcome)}', so progress cannot be shown.",
                           "Add an indicator with a baseline and a target (the impact framework).",
@@ -155,8 +155,9 @@ def outcome_without_indicator(ctx: GapContext) -> Iterator[Gap]:
 
 @gap_rule("action-without-outcome", "low", "Action", "Open action not linked to any outcome")
 def action_without_outcome(ctx: GapContext) -> Iterator[Gap]:
+    outcomes = ctx.ids("Outcome")
     for action in ctx.open_actions:
-        if not ctx.targets(action, "CONTRIBUTES_TO", "Outcome"):
+        if not ctx.has_target(action, "CONTRIBUTES_TO", among=outcomes):
             yield ctx.gap("action-without-outcome", action,
                           f"'{ctx.name(action)}' does not say which outcome it contributes to, so its impact "
                           "cannot be traced.", "Link it to the outcome it serves (CONTRIBUTES_TO).",
@@ -165,9 +166,10 @@ def action_without_outcome(ctx: GapContext) -> Iterator[Gap]:
 
 @gap_rule("theme-uncovered", "medium", "Theme", "Theme no active initiative addresses")
 def theme_uncovered(ctx: GapContext) -> Iterator[Gap]:
+    active = ctx.active_initiatives
     for theme in ctx.nodes("Theme"):
         family = ctx.with_descendants(theme)
-        if not any(i in ctx.active_initiatives for t in family for i in ctx.sources(t, "ADDRESSES", "Initiative")):
+        if not any(ctx.has_source(t, "ADDRESSES", among=active) for t in family):
             yield ctx.gap("theme-uncovered", theme,
                           f"No active initiative addresses '{ctx.name(theme)}'.",
                           "Check whether work exists but is not mapped; if not, raise it with the governance "
@@ -176,9 +178,10 @@ def theme_uncovered(ctx: GapContext) -> Iterator[Gap]:
 
 @gap_rule("population-unserved", "medium", "Population", "Population no active initiative serves")
 def population_unserved(ctx: GapContext) -> Iterator[Gap]:
+    active = ctx.active_initiatives
     for population in ctx.nodes("Population"):
         family = ctx.with_descendants(population)
-        if not any(i in ctx.active_initiatives for p in family for i in ctx.sources(p, "SERVES", "Initiative")):
+        if not any(ctx.has_source(p, "SERVES", among=active) for p in family):
             yield ctx.gap("population-unserved", population,
                           f"No active initiative serves {ctx.name(population)}.",
                           "Check with community partners whose work reaches them, map it, or plan for it.",
@@ -188,15 +191,30 @@ def population_unserved(ctx: GapContext) -> Iterator[Gap]:
 @gap_rule("organisation-without-senior-engagement", "medium", "Organisation",
           "Organisation active in initiatives whose senior leaders are in neither the CoP nor governance")
 def organisation_without_senior_engagement(ctx: GapContext) -> Iterator[Gap]:
+    # Read from the other ends, as the vocabulary's endpoints allow (only initiatives are led or
+    # partnered in, only people work for organisations or have a seniority, only groups have
+    # members): reading every organisation's relationships would cost more than all of this rule.
+    work_of: dict[str, list[str]] = defaultdict(list)  # one entry per LEADS or PARTNERS_IN, as the message counts
+    for rel_type in WORK:
+        for initiative, sources in ctx.initiative_sources(rel_type).items():
+            for org in sources:
+                work_of[org].append(initiative)
+    staff: dict[str, list[str]] = defaultdict(list)  # organisation -> its current board and executive people
+    engaged: set[str] = set()  # ... who are current members of the CoP or a governance group
+    orgs, groups = ctx.ids("Organisation"), ctx.engagement_groups
+    either = orgs | groups
+    for person in ctx.senior_people:
+        for target, data in ctx.current_links(person, AFFILIATIONS, among=either):
+            if data["type"] == "WORKS_FOR" and target in orgs:
+                staff[target].append(person)
+            elif data["type"] == "MEMBER_OF" and target in groups:
+                engaged.add(person)
     for org in ctx.nodes("Organisation"):
-        work = [i for i, d in ctx.out_links(org)
-                if d["type"] in ("LEADS", "PARTNERS_IN") and ctx.data(i).get("status", "active") in LIVE_INITIATIVE]
+        work = work_of.get(org)
         if not work:
             continue
-        seniors = [p for p, data in _current_staff(ctx, org) if ctx.data(p).get("seniority") in SENIOR]
-        engaged = [p for p in seniors if any(ctx.data(g).get("kind") in ENGAGEMENT_GROUPS
-                                             for g, _ in ctx.current_links(p, frozenset({"MEMBER_OF"})))]
-        if not engaged:
+        seniors = staff.get(org, [])
+        if engaged.isdisjoint(seniors):
             who = "has no board or executive member recorded" if not seniors else \
                 "has board or executive members, but none is in the Community of Practice or the governance group"
             yield ctx.gap("organisation-without-senior-engagement", org,
@@ -207,9 +225,11 @@ def organisation_without_senior_engagement(ctx: GapContext) -> Iterator[Gap]:
 
 @gap_rule("theme-without-resource", "low", "Theme", "Theme with no learning resource")
 def theme_without_resource(ctx: GapContext) -> Iterator[Gap]:
+    # From the resources' side: a few thousand of them, against themes addressed by thousands of others.
+    covered = {t for r in ctx.nodes("Resource") for t in ctx.targets(r, "ADDRESSES")}
     for theme in ctx.nodes("Theme"):
         family = ctx.with_descendants(theme)
-        if not any(ctx.sources(t, "ADDRESSES", "Resource") for t in family):
+        if covered.isdisjoint(family):
             yield ctx.gap("theme-without-resource", theme,
                           f"The resource hub has nothing on '{ctx.name(theme)}'.",
                           "Add a recording, toolkit or summary so members can learn without relying on "
@@ -219,33 +239,33 @@ def theme_without_resource(ctx: GapContext) -> Iterator[Gap]:
 @gap_rule("theme-not-scheduled", "low", "Theme", "Theme with no event in the coming months")
 def theme_not_scheduled(ctx: GapContext) -> Iterator[Gap]:
     horizon = ctx.as_of + dt.timedelta(days=ctx.settings.schedule_days)
+    # From the events' side: a few thousand of them, against themes addressed by thousands of others.
+    events_on: dict[str, list[str]] = defaultdict(list)
+    planned: set[str] = set()
+    for event in ctx.nodes("Event"):
+        when = parse_date(ctx.data(event).get("date")) or dt.date.min
+        for theme in ctx.targets(event, "ADDRESSES"):
+            events_on[theme].append(event)
+            if ctx.as_of <= when <= horizon:
+                planned.add(theme)
     for theme in ctx.nodes("Theme"):
         family = ctx.with_descendants(theme)
-        events = [e for t in family for e in ctx.sources(t, "ADDRESSES", "Event")]
-        if not any(ctx.as_of <= (parse_date(ctx.data(e).get("date")) or dt.date.min) <= horizon
-                   for e in events):
+        if planned.isdisjoint(family):
+            events = [e for t in family for e in events_on.get(t, ())]
             yield ctx.gap("theme-not-scheduled", theme,
                           f"No event on '{ctx.name(theme)}' is planned between {ctx.as_of.isoformat()} and "
                           f"{horizon.isoformat()}.",
                           "Put a session on it in the published six-month programme.", events)
 
 
-def _live_initiatives(ctx: GapContext) -> Iterator[str]:
-    for initiative in ctx.nodes("Initiative"):
-        if ctx.data(initiative).get("status", "active") in LIVE_INITIATIVE:
-            yield initiative
+def _has_left(ctx: GapContext, person: str) -> bool:
+    """At least one WORKS_FOR or MEMBER_OF is recorded and none is current."""
+    ended = False
+    for _, data in ctx.out_links(person):
+        if data["type"] in AFFILIATIONS:
+            if ctx.is_current(data):
+                return False
+            ended = True
+    return ended
 
 
-def _is_live_work(ctx: GapContext, node: str) -> bool:
-    data = ctx.data(node)
-    if data.get("type") == "Action":
-        return data.get("status") not in CLOSED_ACTION
-    if data.get("type") == "Initiative":
-        return data.get("status", "active") in LIVE_INITIATIVE
-    return data.get("type") == "Outcome"
-
-
-def _current_staff(ctx: GapContext, org: str) -> Iterator[tuple[str, dict]]:
-    for person, data in ctx.in_links(org):
-        if data["type"] == "WORKS_FOR" and ctx.is_current(data):
-            yield person, data
