@@ -31,7 +31,7 @@ from graphsvc.exporting import write_csv
 from graphsvc.importing import InputFile, import_document, import_files
 from graphsvc.projection import Projection
 from graphsvc.service import GraphService
-from graphsvc.store.sqlite import SqliteStore
+from graphsvc.store import GraphStore, open_store
 from graphsvc.synthetic import REFERENCE_DATE, generate
 from graphsvc.vocabulary import load_vocabulary
 
@@ -96,7 +96,7 @@ def fresh_service(path: Path) -> GraphService:
     for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         leftover.unlink(missing_ok=True)
     vocabulary = load_vocabulary()
-    store = SqliteStore(path, {name: t.main_property for name, t in vocabulary.node_types.items()})
+    store = open_store({"STORE": "sqlite", "DATABASE": str(path)}, vocabulary)  # as the app opens it
     store.initialise()
     return GraphService(vocabulary, store)
 
@@ -147,7 +147,7 @@ def import_csv(graph: nx.MultiDiGraph, vocabulary, metrics: dict) -> None:
     metrics["import_csv_records_per_s"] = round(result.rows / seconds)
 
 
-def load_projection(store: SqliteStore, metrics: dict) -> Projection:
+def load_projection(store: GraphStore, metrics: dict) -> Projection:
     started = time.perf_counter()
     projection = Projection(store)
     projection.catch_up()

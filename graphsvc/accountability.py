@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .errors import Invalid, NotFound, PreconditionFailed
+from .rules import link_breach
 from .service import GraphService, new_relationship_id
 from .store.model import Node, Relationship
 from .store.port import GraphReader
@@ -63,6 +64,9 @@ def set_owner(service: GraphService, action_id: str, owner_id: str, actor: str,
         if not rel_type.allows(owner.type, action.type):
             raise Invalid(f"A {owner.type} cannot be accountable for an action.",
                           {"owner": [f"Must be one of: {rel_type.describe_endpoints()}."]})
+        breached = link_breach(service.vocabulary, ACCOUNTABLE, owner, action)
+        if breached is not None:
+            raise Invalid(breached.message, {"owner": [breached.message], "rule": [breached.id]})
         if len(current) == 1 and current[0].source == owner_id:
             rel = current[0]
         else:

@@ -64,7 +64,7 @@ def issue_token(store, name: str, role: str, actor: str) -> tuple[TokenRecord, s
     from .store.model import utc_now
 
     problems = {}
-    if not _NAME.match(name or ""):
+    if not _NAME.fullmatch(name or ""):  # not .match: "$" would allow a final newline
         problems["name"] = ["1-64 characters: letters, digits, space, '.', '_', '@' or '-'."]
     if role not in ROLES:
         problems["role"] = [f"Must be one of: {', '.join(ROLES)}."]

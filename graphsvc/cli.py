@@ -14,7 +14,7 @@ from .app import get_service
 from .errors import DomainError, Invalid, StoreUnavailable
 from .importing import ImportOptions, run_import
 from .importing.readers import rows_of_document
-from .vocabulary import yaml_load
+from .vocabulary import EXAMPLE_PROPERTY, yaml_load
 
 __all__ = ["DATASETS", "main", "register_commands"]
 
@@ -41,13 +41,22 @@ def seed_dataset(app: Flask, dataset: str, actor: str = "seed") -> dict:
     for name in DATASETS[dataset]:
         path = seeds_directory() / f"{name}.yaml"
         with open(path, encoding="utf-8") as handle:
-            sources.append(rows_of_document(yaml_load(handle) or {}, f"{name}.yaml"))
+            sources.append(rows_of_document(_marked(yaml_load(handle) or {}), f"{name}.yaml"))
     tolerate = DEMO_TOLERATES if "demo" in DATASETS[dataset] else frozenset()
     # one transaction over the files in order (later files refer to earlier ones)
     result = run_import(get_service(app), sources, actor, ImportOptions(tolerate=tolerate))
     if result.error_count:
         raise Invalid(result.message, {"rows": result.errors})
     return result.as_dict()
+
+
+def _marked(document: dict) -> dict:
+    """A seed file saying ``example: true`` at the top is fictional: every node of it is marked as an
+    example record, so the mark travels with it (API, exports, reports) and it can be removed at once."""
+    if document.get(EXAMPLE_PROPERTY) is True:
+        for node in document.get("nodes") or []:
+            node[EXAMPLE_PROPERTY] = True
+    return document
 
 
 def register_commands(app: Flask) -> None:
@@ -72,9 +81,16 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("seed")
     @click.option("--dataset", type=click.Choice(sorted(DATASETS)), default="all", show_default=True)
     @click.option("--if-empty", is_flag=True, help="Only seed a store that holds no nodes yet.")
-    def seed_command(dataset: str, if_empty: bool):
-        """Load shipped seed data: the evaluation report, the demo borough, or all."""
+    @click.option("--remove", type=click.Choice(["demo"]), default=None,
+                  help="Instead of seeding, delete every example record (the demo) and its relationships.")
+    def seed_command(dataset: str, if_empty: bool, remove: str | None):
+        """Load shipped seed data (the evaluation report, the fictional demo borough, or all), or remove the demo."""
         service = get_service()
+        if remove:
+            removed = service.remove_examples("seed")
+            click.echo(f"Removed the example data: {removed['nodes']} records and {removed['relationships']} "
+                       "relationships. Real records and their history are unchanged.")
+            return
         try:
             if if_empty and service.store.count()[0] > 0:
                 click.echo("Store already holds data; not seeding.")

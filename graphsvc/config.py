@@ -36,6 +36,10 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
                           ("GRAPHSVC_GAP_SCHEDULE_DAYS", "GAP_SCHEDULE_DAYS")):
         if env.get(variable):
             settings[key] = int(env[variable])
+    for variable, value in env.items():
+        # GRAPHSVC_IMPORT_MAX_JSON_DEPTH=8 -> IMPORT_MAX_JSON_DEPTH (the caps on import files, docs/import.md)
+        if variable.startswith("GRAPHSVC_IMPORT_MAX_") and value:
+            settings[variable.removeprefix("GRAPHSVC_")] = int(value)
     for variable in ("NEO4J_CONNECTION_TIMEOUT", "NEO4J_MAX_RETRY_TIME"):
         if env.get(variable):
             settings[variable] = float(env[variable])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Conflict", "DomainError", "Invalid", "NotFound", "PreconditionFailed", "StoreUnavailable",
+__all__ = ["Conflict", "DomainError", "Forbidden", "Invalid", "NotFound", "PreconditionFailed", "StoreUnavailable",
            "TooExpensive"]
 
 
@@ -23,6 +23,12 @@ class Invalid(DomainError):
     """The input breaks the vocabulary or one of its rules (HTTP 422)."""
 
     status = 422
+
+
+class Forbidden(DomainError):
+    """The caller's role does not allow this change, e.g. undoing a governance decision (HTTP 403)."""
+
+    status = 403
 
 
 class NotFound(DomainError):

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 import networkx as nx
 
+from .spreadsheet_safety import guard_cell, is_formula_like, xml_safe
 from .store.cypher import quote_name
 
 __all__ = ["FORMATS", "ExportFormat", "UnknownNode", "cypher_literal", "node_records", "redact_graph",
@@ -100,7 +101,9 @@ def relationship_records(graph: nx.MultiDiGraph) -> list[dict]:
 
 
 def _properties(attrs: dict) -> dict:
-    return {k: v for k, v in attrs.items() if k not in NOT_PROPERTIES and v is not None}
+    # xml_safe: text stored before the API refused control characters must not break any format
+    # (XML writers, openpyxl and UTF-8 encoding all fail on them).
+    return {k: xml_safe(v) for k, v in attrs.items() if k not in NOT_PROPERTIES and v is not None}
 
 
 def _main_property(node_type: str, attrs: dict, vocabulary) -> str | None:
@@ -239,7 +242,7 @@ def write_csv(graph: nx.MultiDiGraph, stream: IO[bytes], vocabulary=None) -> Non
             text = io.StringIO(newline="")
             writer = csv.writer(text)
             writer.writerow(columns)
-            writer.writerows([["" if v is None else _csv_value(v) for v in row] for row in rows])
+            writer.writerows([["" if v is None else _csv_value(guard_cell(v)) for v in row] for row in rows])
             archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
 
 
@@ -263,9 +266,12 @@ def write_xlsx(graph: nx.MultiDiGraph, stream: IO[bytes], vocabulary=None) -> No
 
 
 def _text_cell(sheet, value: Any, cell_class) -> Any:
-    if isinstance(value, str) and value.startswith("="):
+    if is_formula_like(value):
+        # Text, never a formula, kept exactly: Excel's own "quote prefix" (what typing a leading
+        # apostrophe does) instead of an apostrophe in the content, so the value imports back unchanged.
         cell = cell_class(sheet, value=value)
-        cell.data_type = "s"  # text, never a formula
+        cell.data_type = "s"
+        cell.quotePrefix = True
         return cell
     return value
 

@@ -2,8 +2,9 @@
 
 Built once from a consistent snapshot, then caught up before each read by applying the change-log
 entries after its last seq. Several processes on one store therefore agree after their next read.
-Analyses read only this graph: node attributes are ``type`` plus the node's properties; edges are
-keyed by relationship id with attributes ``type`` plus the relationship's properties.
+An erasure (``erase_node``) makes it reload from a snapshot instead, since the entry cannot say which
+node went. Analyses read only this graph: node attributes are ``type`` plus the node's properties;
+edges are keyed by relationship id with attributes ``type`` plus the relationship's properties.
 """
 
 from __future__ import annotations
@@ -42,10 +43,16 @@ class Projection:
             while True:
                 changes = self.store.changes_since(self.seq, self.batch)
                 for change in changes:
+                    if change.operation == Operation.ERASE_NODE:
+                        # The entry cannot name the erased id, and the entries before it were rewritten
+                        # under pseudonyms: only a fresh snapshot (at or after this seq) drops the node.
+                        self._load()
+                        break
                     self._apply(change)
                     self.seq = change.seq
-                if len(changes) < self.batch:
-                    return self.seq
+                else:
+                    if len(changes) < self.batch:
+                        return self.seq
 
     def reset(self) -> None:
         """Forget everything; the next read reloads from a snapshot."""

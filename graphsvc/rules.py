@@ -2,22 +2,36 @@
 
 Checked inside the write transaction, so the state they read is the state the write commits on.
 Single writes call ``check_new_relationship``; bulk imports call the parts it is made of
-(``endpoint_error``, ``forbidden_link``, ``cardinality_limits``) once per row with counts read in bulk.
+(``endpoint_error``, ``link_breach``, ``cardinality_limits``) once per row with counts read in bulk.
+
+Link rules (privacy and the example boundary) read a few properties of both ends — a group's
+``kind``, a record's ``example`` mark — and never yield, whatever the write path.
 """
 
 from __future__ import annotations
 
-from .errors import Conflict, Invalid
-from .store.model import Node
-from .store.port import GraphReader
-from .vocabulary import RelationshipType, Rule, Vocabulary
+from typing import Any, Protocol
 
-__all__ = ["cardinality_limits", "check_links_after_update", "check_new_relationship", "endpoint_error",
-           "forbidden_link", "limit_breached"]
+from .auth import role_at_least
+from .errors import Conflict, Forbidden, Invalid
+from .store.port import GraphReader
+from .vocabulary import EXAMPLE_PROPERTY, RelationshipType, Rule, Vocabulary
+
+__all__ = ["cardinality_limits", "check_links_after_update", "check_new_relationship", "check_not_self_link",
+           "endpoint_error", "is_example", "limit_breached", "link_breach", "require_role", "role_to_delete",
+           "rule_properties"]
+
+
+class NodeLike(Protocol):
+    """What link rules read of an end: its type and (some of) its properties."""
+
+    id: str
+    type: str
+    properties: dict[str, Any]
 
 
 def check_new_relationship(vocabulary: Vocabulary, reader: GraphReader, rel_type: RelationshipType,
-                           source: Node, target: Node, tolerate: frozenset[str] = frozenset()) -> list[str]:
+                           source: NodeLike, target: NodeLike, tolerate: frozenset[str] = frozenset()) -> list[str]:
     """Raise Invalid if a ``rel_type`` relationship from ``source`` to ``target`` is not allowed.
 
     Breaches of rules named in ``tolerate`` are returned instead of raised: bulk loads of legacy
@@ -26,7 +40,8 @@ def check_new_relationship(vocabulary: Vocabulary, reader: GraphReader, rel_type
     problem = endpoint_error(rel_type, source.id, source.type, target.id, target.type)
     if problem is not None:
         raise problem
-    rule = forbidden_link(vocabulary, rel_type.name, source.type, target)
+    check_not_self_link(source.id, target.id)
+    rule = link_breach(vocabulary, rel_type.name, source, target)
     if rule is not None:
         raise Invalid(rule.message, {"rule": [rule.id]})
     tolerated = []
@@ -49,19 +64,36 @@ def endpoint_error(rel_type: RelationshipType, source_id: str, source_type: str,
                    {"type": [f"{rel_type.name} allows only {rel_type.describe_endpoints()}."]})
 
 
-def forbidden_link(vocabulary: Vocabulary, rel_type: str, source_type: str, target: Node) -> Rule | None:
-    """The privacy rule a ``rel_type`` link from a ``source_type`` node to ``target`` breaks, if any.
-    These never yield, whatever the write path."""
+def check_not_self_link(source_id: str, target_id: str) -> None:
+    """No relationship joins a node to itself (a ward part of itself, an initiative aligned with itself)."""
+    if source_id == target_id:
+        raise Invalid(f"A relationship cannot join '{source_id}' to itself.",
+                      {"to": ["Must be a different node from 'from'."]})
+
+
+def link_breach(vocabulary: Vocabulary, rel_type: str, source: NodeLike, target: NodeLike) -> Rule | None:
+    """The link rule (privacy, example boundary) a ``rel_type`` link from ``source`` to ``target``
+    breaks, if any."""
     for rule in vocabulary.rules_for(rel_type):
-        if rule.kind == "forbidden_link" and _applies(rule, source_type, target.type) and \
-                all(target.properties.get(key) == value for key, value in rule.to_where.items()):
+        if rule.kind == "forbidden_link" and (_forbidden(rule, source, target) or
+                                              (rule.either_direction and _forbidden(rule, target, source))):
             return rule
+        if rule.kind == "example_boundary" and is_example(source) != is_example(target):
+            if rel_type not in rule.may_cross or not is_example(source):
+                return rule  # only example work may reach out, and only to what it is about
     return None
 
 
-def forbidden_target_types(vocabulary: Vocabulary, rel_type: str) -> set[str | None]:
-    """Target types whose properties a forbidden-link rule on ``rel_type`` reads (None: any type)."""
-    return {rule.to_type for rule in vocabulary.rules_for(rel_type) if rule.kind == "forbidden_link"}
+def is_example(node: NodeLike) -> bool:
+    return node.properties.get(EXAMPLE_PROPERTY) is True
+
+
+def rule_properties(vocabulary: Vocabulary) -> frozenset[str]:
+    """The node properties link rules read: only a change to one of these can break a stored link."""
+    names = {EXAMPLE_PROPERTY} if any(rule.kind == "example_boundary" for rule in vocabulary.rules) else set()
+    for rule in vocabulary.rules:
+        names.update(rule.to_where)
+    return frozenset(names)
 
 
 def cardinality_limits(vocabulary: Vocabulary, rel_type: str, target_type: str) -> list[Rule]:
@@ -75,17 +107,51 @@ def limit_breached(rule: Rule, target_id: str) -> Conflict:
     return Conflict(rule.message.replace("{target}", target_id), {"rule": [rule.id]})
 
 
-def check_links_after_update(vocabulary: Vocabulary, reader: GraphReader, node: Node) -> None:
+def check_links_after_update(vocabulary: Vocabulary, reader: GraphReader, node: NodeLike,
+                             before: dict[str, Any] | None = None) -> None:
     """Raise Invalid if an edit to ``node`` makes one of its existing relationships break a rule
-    (e.g. turning a group with people in it into a caucus)."""
+    (e.g. turning a group with people in it into a caucus, or marking a real record as an example).
+    With ``before`` (the old properties), nothing is read unless a property the rules read changed."""
+    watched = rule_properties(vocabulary)
+    if before is not None and all(before.get(name) == node.properties.get(name) for name in watched):
+        return
     for rel in reader.relationships_of(node.id):
-        if rel.target != node.id:
-            continue  # forbidden-link rules read the target's properties only
-        source = reader.get_node(rel.source)
-        rule = forbidden_link(vocabulary, rel.type, source.type, node)
+        other = reader.get_node(rel.target if rel.source == node.id else rel.source)
+        source, target = (node, other) if rel.source == node.id else (other, node)
+        rule = link_breach(vocabulary, rel.type, source, target)
         if rule is not None:
             raise Invalid(rule.message, {"rule": [rule.id]})
 
 
-def _applies(rule: Rule, source_type: str, target_type: str) -> bool:
-    return (not rule.from_type or rule.from_type == source_type) and (not rule.to_type or rule.to_type == target_type)
+def _forbidden(rule: Rule, source: NodeLike, target: NodeLike) -> bool:
+    return ((not rule.from_type or rule.from_type == source.type) and (not rule.to_type or rule.to_type == target.type)
+            and all(target.properties.get(key) == value for key, value in rule.to_where.items()))
+
+
+def role_to_delete(vocabulary: Vocabulary, node: NodeLike, relationships: list) -> tuple[str | None, list[str]]:
+    """The role deleting ``node`` (with ``relationships``, all its links) needs beyond a coordinator's,
+    and what makes it so: deleting a record must not undo governance decisions by the back door
+    (an owner's accountability, an action's status, an overlap review)."""
+    needed: str | None = None
+    reasons: list[str] = []
+    node_type = vocabulary.node_type(node.type)
+    for name, spec in (node_type.properties.items() if node_type else ()):
+        if spec.write_role and node.properties.get(name) is not None:
+            needed = _higher(needed, spec.write_role)
+            reasons.append(f"its {name}")
+    for rel in relationships:
+        rel_type = vocabulary.relationship_type(rel.type)
+        if rel_type is not None and rel_type.role_to_delete:
+            needed = _higher(needed, rel_type.role_to_delete)
+            reasons.append(f"{rel.type} {rel.source} -> {rel.target}")
+    return needed, reasons
+
+
+def require_role(needed: str | None, held: str | None, what: str) -> None:
+    """Raise Forbidden unless ``held`` reaches ``needed`` (None held: a trusted caller, e.g. the CLI)."""
+    if needed is not None and held is not None and not role_at_least(held, needed):
+        raise Forbidden(f"{what} needs the '{needed}' role; your token has '{held}'.", {"role": [needed]})
+
+
+def _higher(held: str | None, other: str) -> str:
+    return other if held is None or not role_at_least(held, other) else held

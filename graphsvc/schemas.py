@@ -8,18 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from functools import cached_property
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from .spreadsheet_safety import first_invalid_character
 from .vocabulary import NodeType, PropertySpec, RelationshipType, Vocabulary
 
-__all__ = ["ID_PATTERN", "IsoDate", "SchemaSet"]
+__all__ = ["ID_PATTERN", "SAFE_INTEGER", "IsoDate", "PartialDate", "SchemaSet", "id_validator", "is_id",
+           "storable_text"]
 
+# As the OpenAPI document shows it (ECMA regex: `$` is the very end). Python's `$` also matches
+# before a final newline, so check ids with `id_validator`/`is_id`, which match the whole string.
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
+_ID_REGEX = re.compile(ID_PATTERN)
 ID_MESSAGE = "Ids are 1-128 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."
 TEXT_MAX = 20_000
+# Whole numbers every store and client can hold exactly (JavaScript's safe range; SQLite and Neo4j
+# hold 64 bits): a larger one is refused rather than overflowing a store.
+SAFE_INTEGER = validate.Range(-(2**53 - 1), 2**53 - 1)
+# Ids are unique across nodes and relationships, so an id always names one record.
+ID_TAKEN = "'{}' is already the id of another record; ids are unique across nodes and relationships."
 
 
 class IsoDate(fields.Date):
@@ -36,6 +47,31 @@ class IsoDate(fields.Date):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value if isinstance(value, str) or value is None else value.isoformat()
+
+
+class PartialDate(fields.String):
+    """A date as precise as its source: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a report dated
+    "March 2025" is ``2025-03``, not an invented first of March). Sorts correctly as text."""
+
+    default_error_messages = {"invalid": "Not a valid date: use YYYY, YYYY-MM or YYYY-MM-DD."}
+    _FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # a spreadsheet cell holding just a year
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        layout = self._FORMATS.get(len(text))
+        try:
+            if layout is None:
+                raise ValueError(text)
+            dt.datetime.strptime(text, layout)
+        except ValueError as exc:
+            raise self.make_error("invalid") from exc
+        return text
 
 
 class FiniteNumber(fields.Float):
@@ -55,7 +91,7 @@ def property_field(spec: PropertySpec, for_patch: bool = False) -> fields.Field:
     """The marshmallow field for one vocabulary property (never required in a PATCH body)."""
     options: dict[str, Any] = {"required": spec.required and not for_patch, "allow_none": not spec.required,
                                "metadata": {"description": spec.description} if spec.description else {}}
-    checks: list = []
+    checks: list = [storable_text]
     if spec.type in {"string", "text"}:
         limit = spec.max_length or (TEXT_MAX if spec.type == "text" else 500)
         checks.append(validate.Length(min=1 if spec.required else 0, max=limit))
@@ -64,21 +100,53 @@ def property_field(spec: PropertySpec, for_patch: bool = False) -> fields.Field:
         field = fields.String(validate=validate.OneOf(spec.values), **options)
     elif spec.type == "date":
         field = IsoDate(**options)
+    elif spec.type == "partial_date":
+        field = PartialDate(**options)
     elif spec.type == "integer":
-        field = fields.Integer(strict=True, **options)
+        field = fields.Integer(strict=True, validate=SAFE_INTEGER, **options)
     elif spec.type == "number":
         field = FiniteNumber(**options)
     elif spec.type == "boolean":
         field = fields.Boolean(**options)
     elif spec.type == "email":
-        field = fields.Email(validate=validate.Length(max=320), **options)
+        field = fields.Email(validate=[validate.Length(max=320), storable_text], **options)
     else:  # url
-        field = fields.URL(schemes={"http", "https"}, validate=validate.Length(max=2000), **options)
+        field = fields.URL(schemes={"http", "https"}, validate=[validate.Length(max=2000), storable_text],
+                           **options)
     return field
 
 
+def storable_text(value: str) -> str:
+    """Refuse characters XML 1.0 text cannot hold (most control characters, lone surrogates,
+    U+FFFE/U+FFFF): they cannot be stored as UTF-8 or written to GraphML, GEXF or Excel."""
+    found = first_invalid_character(value)
+    if found is not None:
+        position, character = found
+        raise ValidationError(f"Contains a character that is not allowed in text: U+{ord(character):04X} "
+                              f"at position {position + 1}.")
+    return value
+
+
+class WholeMatch(validate.Regexp):
+    """``validate.Regexp`` over the whole string: with ``re.match``, ``$`` accepts ``"x\\n"``."""
+
+    def __call__(self, value):
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+def id_validator(error: str = ID_MESSAGE) -> WholeMatch:
+    """The validator for every id field (documented in OpenAPI as ``ID_PATTERN``)."""
+    return WholeMatch(ID_PATTERN, error=error)
+
+
+def is_id(value) -> bool:
+    return isinstance(value, str) and _ID_REGEX.fullmatch(value) is not None
+
+
 def _id_field(**kwargs) -> fields.Field:
-    return fields.String(validate=validate.Regexp(ID_PATTERN, error=ID_MESSAGE), **kwargs)
+    return fields.String(validate=id_validator(), **kwargs)
 
 
 def _stamp_fields() -> dict[str, fields.Field]:

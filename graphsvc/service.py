@@ -5,18 +5,20 @@ HTTP views, the CLI and the seed loader call these methods; none of them touches
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 
 from marshmallow import ValidationError
 
-from .errors import Invalid, NotFound, PreconditionFailed
+from .errors import Conflict, Invalid, NotFound, PreconditionFailed
 from .projection import Projection
-from .rules import check_links_after_update, check_new_relationship
-from .schemas import SchemaSet
+from .rules import check_links_after_update, check_new_relationship, require_role, role_to_delete
+from .schemas import ID_TAKEN, SchemaSet
 from .store.model import Node, Relationship
 from .store.port import GraphStore, GraphTransaction, Page
-from .vocabulary import NodeType, RelationshipType, Vocabulary
+from .store.search import RANK, Words, search_fields, snippet
+from .vocabulary import EXAMPLE_PROPERTY, NodeType, RelationshipType, Vocabulary
 
 __all__ = ["GraphService", "node_etag"]
 
@@ -27,6 +29,8 @@ class GraphService:
         self.schemas = SchemaSet(vocabulary)
         self.store = store
         self.projection = Projection(store)
+        self._real_graph = None  # (seq, the projection without example records), made on demand
+        self._real_lock = threading.Lock()
 
     # -- nodes ---------------------------------------------------------------------------------
 
@@ -35,6 +39,7 @@ class GraphService:
         properties = self._validated(node_type, body)
         node_id = properties.pop("id", None) or new_node_id(node_type)
         with self.store.transaction(actor) as tx:
+            _check_id_free_of_relationships(tx, node_id)
             return tx.create_node(node_type.name, node_id, _without_nulls(properties))
 
     def update_node(self, node_id: str, body: dict[str, Any], actor: str, type_name: str | None = None,
@@ -54,22 +59,46 @@ class GraphService:
             if merged == node.properties:
                 return node
             updated = tx.update_node(node_id, merged)
-            check_links_after_update(self.vocabulary, tx, updated)
+            check_links_after_update(self.vocabulary, tx, updated, node.properties)
             return updated
 
     def delete_node(self, node_id: str, actor: str, type_name: str | None = None,
-                    if_match: str | None = None) -> Node:
+                    if_match: str | None = None, role: str | None = None) -> Node:
+        """Delete a node and its relationships. With ``role`` (the caller's), refuse (Forbidden) when
+        the deletion would undo what only a higher role may decide (see rules.role_to_delete)."""
         with self.store.transaction(actor) as tx:
-            _check_if_match(self._require(tx, node_id, type_name), if_match)
+            node = self._require(tx, node_id, type_name)
+            _check_if_match(node, if_match)
+            needed, reasons = role_to_delete(self.vocabulary, node, tx.relationships_of(node_id))
+            require_role(needed, role, f"Deleting '{node_id}' would also remove {', '.join(reasons[:5])}"
+                                       f"{' and more' if len(reasons) > 5 else ''}; that")
             return tx.delete_node(node_id)
 
     def get_node(self, node_id: str, type_name: str | None = None) -> Node:
         return self._require(self.store, node_id, type_name)
 
     def list_nodes(self, type_name: str, text: str | None = None, equals: dict[str, Any] | None = None,
-                   limit: int = 50, offset: int = 0) -> Page:
-        return self.store.find_nodes(self.node_type(type_name).name, text=text, equals=equals,
+                   limit: int = 50, offset: int = 0, *, ranges: dict[str, tuple[Any, Any]] | None = None,
+                   sort: str | None = None) -> Page:
+        """A page of one type, filtered (see GraphReader.find_nodes). Ordered by ``sort`` if given (a
+        property or stamp, ``-`` for descending), else best match first when there is ``text``, then
+        the type's sort property (findings and recommendations in report order)."""
+        node_type = self.node_type(type_name)
+        order = [sort] if sort else [RANK, node_type.sort_property] if Words.of(text) else [node_type.sort_property]
+        return self.store.find_nodes(node_type.name, text=text, equals=equals, ranges=ranges, sort=order,
                                      limit=limit, offset=offset)
+
+    def search(self, text: str, types: list[str] | None = None, limit: int = 50,
+               offset: int = 0) -> tuple[list[tuple[Node, str | None]], int]:
+        """Nodes of any type (or of ``types``) holding every word of ``text``, best match first, each
+        with a snippet of the first other field holding a word (None when there is none)."""
+        words = Words.of(text)
+        if words is None:  # nothing left to look for once folded (e.g. only accents)
+            return [], 0
+        names = [self.node_type(name).name for name in types] if types else None
+        nodes, total = self.store.search(text, names, limit, offset)
+        fields = search_fields(self.vocabulary)
+        return [(node, snippet(node.properties, fields.get(node.type, ()), words)) for node in nodes], total
 
     # -- relationships -------------------------------------------------------------------------
 
@@ -99,6 +128,8 @@ class GraphService:
         breached = check_new_relationship(self.vocabulary, tx, rel_type, source, target, tolerate)
         if tolerated is not None:
             tolerated.extend(breached)
+        if rel_id and tx.get_node(rel_id) is not None:
+            raise Conflict(ID_TAKEN.format(rel_id), {"id": ["Already in use."]})
         return tx.create_relationship(rel_type.name, source_id, target_id, properties,
                                       rel_id or new_relationship_id())
 
@@ -117,8 +148,13 @@ class GraphService:
             raise _invalid(exc, f"Invalid properties for {rel_type.name}.") from exc
         return _without_nulls(clean)
 
-    def delete_relationship(self, rel_id: str, actor: str) -> Relationship:
+    def delete_relationship(self, rel_id: str, actor: str, role: str | None = None) -> Relationship:
         with self.store.transaction(actor) as tx:
+            rel = tx.get_relationship(rel_id)
+            if rel is None:
+                raise NotFound(f"No relationship has id '{rel_id}'.")
+            rel_type = self.vocabulary.relationship_type(rel.type)
+            require_role(rel_type.role_to_delete if rel_type else None, role, f"Deleting a {rel.type} relationship")
             return tx.delete_relationship(rel_id)
 
     def get_relationship(self, rel_id: str) -> Relationship:
@@ -133,9 +169,29 @@ class GraphService:
 
     # -- reads for analyses ---------------------------------------------------------------------
 
-    def graph(self):
-        """The projection, caught up with every committed change."""
-        return self.projection.graph()
+    def graph(self, examples: bool = True):
+        """The projection, caught up with every committed change; with ``examples=False``, a copy
+        without the example records (built once per change-log seq)."""
+        graph = self.projection.graph()
+        if examples:
+            return graph
+        with self._real_lock:
+            seq = self.projection.seq
+            if self._real_graph is None or self._real_graph[0] != seq:
+                real = [node for node, data in graph.nodes(data=True) if data.get(EXAMPLE_PROPERTY) is not True]
+                self._real_graph = (seq, graph.subgraph(real).copy())
+            return self._real_graph[1]
+
+    def remove_examples(self, actor: str) -> dict[str, int]:
+        """Delete every example record and its relationships in one logged transaction; real records
+        and their history are untouched."""
+        with self.store.transaction(actor) as tx:
+            doomed = [node for node_type in self.vocabulary.node_types
+                      for node in tx.find_nodes(node_type, equals={EXAMPLE_PROPERTY: True}, limit=10**9)[0]]
+            relationships = {rel.id for node in doomed for rel in tx.relationships_of(node.id)}
+            for node in doomed:
+                tx.delete_node(node.id)
+        return {"nodes": len(doomed), "relationships": len(relationships)}
 
     def counts(self) -> tuple[int, int]:
         graph = self.graph()
@@ -166,6 +222,11 @@ class GraphService:
             kind = f"{type_name}" if type_name else "node"
             raise NotFound(f"No {kind} has id '{node_id}'.")
         return node
+
+
+def _check_id_free_of_relationships(reader, node_id: str) -> None:
+    if reader.get_relationship(node_id) is not None:
+        raise Conflict(ID_TAKEN.format(node_id), {"id": ["Already in use."]})
 
 
 def node_etag(node: Node) -> str:

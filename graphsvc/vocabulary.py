@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .privacy import identity_term
+
 # libyaml's safe loader when present: the same safety, ten times the speed.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -31,14 +33,14 @@ __all__ = [
     "yaml_load",
 ]
 
-PROPERTY_TYPES = frozenset({"string", "text", "enum", "date", "integer", "number", "boolean", "email", "url"})
+PROPERTY_TYPES = frozenset({"string", "text", "enum", "date", "partial_date", "integer", "number", "boolean", "email",
+                            "url"})
 RESERVED_NAMES = frozenset({"id", "type", "from", "to", "created_at", "updated_at", "version"})
-RULE_KINDS = frozenset({"forbidden_link", "max_incoming"})
+RULE_KINDS = frozenset({"forbidden_link", "max_incoming", "example_boundary"})
+ANY_RELATIONSHIP = "*"  # a rule's relationship: every type, including any added to the vocabulary later
+EXAMPLE_PROPERTY = "example"  # the common property marking fictional example records
 WRITE_ROLES = ("coordinator", "governance", "admin")
 
-# Privacy by construction: the service never records an individual's ethnicity, racial identity
-# or caucus membership, so the vocabulary may not even declare a property that could hold one.
-_FORBIDDEN_PROPERTY = re.compile(r"ethnic|race|racial|caucus|heritage|skin|colou?r_of", re.IGNORECASE)
 _TYPE_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
 _REL_NAME = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
 _PROP_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -59,11 +61,14 @@ class PropertySpec:
     sensitive: bool = False
     description: str = ""
     write_role: str | None = None
+    personal: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "required": self.required}
         if self.write_role:
             out["write_role"] = self.write_role
+        if self.personal:
+            out["personal"] = True
         if self.values:
             out["values"] = list(self.values)
         if self.max_length is not None:
@@ -81,17 +86,29 @@ class NodeType:
     plural: str
     properties: dict[str, PropertySpec]
     description: str = ""
+    default_sort: str | None = None
 
     @property
     def main_property(self) -> str:
         """The property that names the node (its name, title or statement)."""
         return next(iter(self.properties))
 
+    @property
+    def personal_properties(self) -> tuple[str, ...]:
+        """Properties holding personal data about an individual (erased by `graphsvc forget`)."""
+        return tuple(name for name, spec in self.properties.items() if spec.personal)
+
+    @property
+    def sort_property(self) -> str:
+        """What lists of this type are ordered by unless the reader asks otherwise."""
+        return self.default_sort or self.main_property
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "plural": self.plural,
             "description": self.description,
             "main_property": self.main_property,
+            "default_sort": self.sort_property,
             "properties": {name: spec.as_dict() for name, spec in self.properties.items()},
         }
 
@@ -103,6 +120,12 @@ class RelationshipType:
     properties: dict[str, PropertySpec]
     description: str = ""
     write_role: str | None = None
+    delete_role: str | None = None
+
+    @property
+    def role_to_delete(self) -> str | None:
+        """The role deleting one needs beyond a coordinator's (its write role unless it says otherwise)."""
+        return self.delete_role or self.write_role
 
     def allows(self, from_type: str, to_type: str) -> bool:
         return (from_type, to_type) in self.endpoints
@@ -118,6 +141,8 @@ class RelationshipType:
         }
         if self.write_role:
             out["write_role"] = self.write_role
+        if self.delete_role:
+            out["delete_role"] = self.delete_role
         return out
 
 
@@ -131,6 +156,11 @@ class Rule:
     to_type: str | None = None
     to_where: dict[str, Any] = field(default_factory=dict)
     max: int | None = None
+    either_direction: bool = False
+    may_cross: tuple[str, ...] = ()
+
+    def covers(self, rel_type: str) -> bool:
+        return self.relationship in (rel_type, ANY_RELATIONSHIP)
 
     def as_dict(self) -> dict[str, Any]:
         out = {"id": self.id, "kind": self.kind, "relationship": self.relationship, "message": self.message}
@@ -139,6 +169,10 @@ class Rule:
                 out[key] = getattr(self, key)
         if self.to_where:
             out["to_where"] = dict(self.to_where)
+        if self.either_direction:
+            out["either_direction"] = True
+        if self.may_cross:
+            out["may_cross"] = list(self.may_cross)
         return out
 
 
@@ -181,7 +215,7 @@ class Vocabulary:
         return self.relationship_types.get(name)
 
     def rules_for(self, relationship: str) -> list[Rule]:
-        return [rule for rule in self.rules if rule.relationship == relationship]
+        return [rule for rule in self.rules if rule.covers(relationship)]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -212,7 +246,8 @@ def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
         raise VocabularyError(f"cannot read vocabulary {path}: {exc}") from exc
     if not isinstance(raw, dict):
         raise VocabularyError(f"{path}: expected a mapping at the top level")
-    node_types = _node_types(raw.get("node_types"))
+    node_types = _node_types(raw.get("node_types"), _properties(raw.get("common_properties"), "common_properties",
+                                                                need_one=False))
     relationship_types = _relationship_types(raw.get("relationship_types"), node_types)
     rules = tuple(_rule(i, r, node_types, relationship_types) for i, r in enumerate(raw.get("rules") or []))
     link_columns = _link_columns(raw.get("import_columns"), node_types, relationship_types)
@@ -224,7 +259,7 @@ def yaml_load(source) -> Any:
     return yaml.load(source, Loader=_YAML_LOADER)
 
 
-def _node_types(raw: Any) -> dict[str, NodeType]:
+def _node_types(raw: Any, common: dict[str, PropertySpec]) -> dict[str, NodeType]:
     if not isinstance(raw, dict) or not raw:
         raise VocabularyError("node_types: expected a non-empty mapping")
     types: dict[str, NodeType] = {}
@@ -240,7 +275,11 @@ def _node_types(raw: Any) -> dict[str, NodeType]:
         properties = _properties(body.get("properties"), where, need_one=True)
         main = next(iter(properties.values()))
         _check(main.type in {"string", "text"}, f"{where}: the first (main) property must be a string")
-        types[name] = NodeType(name, plural, properties, str(body.get("description", "")))
+        _check(not set(properties) & set(common), f"{where}: redeclares a common property")
+        default_sort = body.get("default_sort")
+        _check(default_sort is None or default_sort in properties, f"{where}.default_sort: not one of its properties")
+        types[name] = NodeType(name, plural, {**properties, **common}, str(body.get("description", "")),
+                               default_sort)
     return types
 
 
@@ -262,7 +301,7 @@ def _relationship_types(raw: Any, node_types: dict[str, NodeType]) -> dict[str, 
             endpoints.add((pair[0], pair[1]))
         properties = _properties(body.get("properties"), where, need_one=False)
         types[name] = RelationshipType(name, frozenset(endpoints), properties, str(body.get("description", "")),
-                                       _write_role(body, where))
+                                       _write_role(body, where), _write_role(body, where, "delete_role"))
     return types
 
 
@@ -275,8 +314,9 @@ def _properties(raw: Any, where: str, need_one: bool) -> dict[str, PropertySpec]
         at = f"{where}.properties.{name}"
         _check(_PROP_NAME.match(str(name)), f"{at}: property names are lower_snake_case")
         _check(name not in RESERVED_NAMES, f"{at}: '{name}' is reserved")
-        _check(not _FORBIDDEN_PROPERTY.search(name), f"{at}: the service never records ethnicity, "
-               "racial identity or caucus membership")
+        term = identity_term(str(name))
+        _check(term is None, f"{at}: '{term}' could record a person's ethnicity, racial identity or a proxy "
+               "for them, which the service never records")
         _check(isinstance(body, dict), f"{at}: expected a mapping")
         kind = body.get("type")
         _check(kind in PROPERTY_TYPES, f"{at}.type: one of {sorted(PROPERTY_TYPES)} required")
@@ -287,21 +327,26 @@ def _properties(raw: Any, where: str, need_one: bool) -> dict[str, PropertySpec]
                f"{at}.max_length: positive integer required")
         specs[name] = PropertySpec(name, kind, bool(body.get("required", False)), values, max_length,
                                    bool(body.get("sensitive", False)), str(body.get("description", "")),
-                                   _write_role(body, at))
+                                   _write_role(body, at), bool(body.get("personal", False)))
     return specs
 
 
 def _rule(index: int, raw: Any, node_types: dict, relationship_types: dict) -> Rule:
     where = f"rules[{index}]"
     _check(isinstance(raw, dict), f"{where}: expected a mapping")
-    kind, rel = raw.get("kind"), raw.get("relationship")
+    kind = raw.get("kind")
+    rel = raw.get("relationship", ANY_RELATIONSHIP if kind == "example_boundary" else None)
     _check(kind in RULE_KINDS, f"{where}.kind: one of {sorted(RULE_KINDS)} required")
-    _check(rel in relationship_types, f"{where}.relationship: unknown relationship type {rel!r}")
+    _check(rel in relationship_types or (rel == ANY_RELATIONSHIP and kind != "max_incoming"),
+           f"{where}.relationship: unknown relationship type {rel!r}")
     for key in ("from_type", "to_type"):
         _check(raw.get(key) is None or raw[key] in node_types, f"{where}.{key}: unknown node type")
     _check(kind != "max_incoming" or isinstance(raw.get("max"), int), f"{where}.max: integer required")
+    may_cross = tuple(raw.get("may_cross") or ())
+    _check(all(name in relationship_types for name in may_cross), f"{where}.may_cross: unknown relationship type")
     return Rule(str(raw.get("id") or f"rule-{index}"), kind, rel, " ".join(str(raw.get("message", "")).split()),
-                raw.get("from_type"), raw.get("to_type"), dict(raw.get("to_where") or {}), raw.get("max"))
+                raw.get("from_type"), raw.get("to_type"), dict(raw.get("to_where") or {}), raw.get("max"),
+                bool(raw.get("either_direction", False)), may_cross)
 
 
 def _link_columns(raw: Any, node_types: dict, relationship_types: dict) -> dict[str, LinkColumn]:
@@ -324,10 +369,10 @@ def _link_columns(raw: Any, node_types: dict, relationship_types: dict) -> dict[
     return columns
 
 
-def _write_role(body: dict, where: str) -> str | None:
-    """The role needed to write this (beyond the coordinator every write needs), if any."""
-    role = body.get("write_role")
-    _check(role is None or role in WRITE_ROLES, f"{where}.write_role: one of {list(WRITE_ROLES)} required")
+def _write_role(body: dict, where: str, key: str = "write_role") -> str | None:
+    """The role needed to write (or delete) this, beyond the coordinator every write needs, if any."""
+    role = body.get(key)
+    _check(role is None or role in WRITE_ROLES, f"{where}.{key}: one of {list(WRITE_ROLES)} required")
     return role
 
 

@@ -51,6 +51,24 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def seeded(app, runner):
+    """The app with the shipped data loaded: the report, the taxonomy and the fictional demo."""
+    result = runner.invoke(args=["seed", "--dataset", "all"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture(params=["sqlite", "neo4j"])
+def any_store(request, tmp_path):
+    """An empty store of each engine, for contract tests (the Neo4j case needs NEO4J_URI)."""
+    from tests.stores import empty_store
+
+    store = empty_store(request.param, tmp_path)
+    yield store
+    store.close()
+
+
 def authorised_client(app, token: str):
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"

@@ -8,6 +8,7 @@ SAMPLE_VALUES = {
     "string": "Sample text",
     "text": "A longer sample description.",
     "date": "2026-03-01",
+    "partial_date": "2026-03",
     "integer": 3,
     "number": 2.5,
     "boolean": True,

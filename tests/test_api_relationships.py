@@ -103,3 +103,29 @@ def test_relationship_query_parameters_are_checked(small_map):
     assert small_map.get("/api/v1/relationships?type=NOPE").status_code == 422
     assert small_map.get("/api/v1/relationships?limit=1000").status_code == 422
     assert small_map.get("/api/v1/relationships?from=Bad%20Id").status_code == 422
+
+
+def test_ids_are_unique_across_nodes_and_relationships(small_map):
+    client = small_map
+    clash = client.post("/api/v1/relationships", json={"id": "org-trust", "type": "LEADS", "from": "org-trust",
+                                                        "to": "init-1"})
+    assert clash.status_code == 409 and "unique across nodes and relationships" in clash.get_json()["message"]
+    made = client.post("/api/v1/relationships", json={"id": "rel-lead", "type": "LEADS", "from": "org-trust",
+                                                       "to": "init-1"})
+    assert made.status_code == 201
+    assert client.post("/api/v1/themes", json={"id": "rel-lead", "name": "Clash"}).status_code == 409
+    imported = client.post("/api/v1/import", json={
+        "nodes": [{"id": "rel-lead", "type": "Theme", "name": "Clash"}],
+        "relationships": [{"id": "person-lead", "type": "WORKS_FOR", "from": "person-lead", "to": "org-trust"}]})
+    body = imported.get_json()
+    assert imported.status_code == 422 and {(e["sheet"], e["column"]) for e in body["errors"]} == {
+        ("nodes", "id"), ("relationships", "id")}
+
+
+@pytest.mark.parametrize("rel_type, node", [("PART_OF", "org-trust"), ("ALIGNED_WITH", "init-1"),
+                                            ("PART_OF", "group-cop")])
+def test_no_relationship_joins_a_node_to_itself(small_map, rel_type, node):
+    answer = small_map.post("/api/v1/relationships", json={"type": rel_type, "from": node, "to": node})
+    assert answer.status_code == 422 and "itself" in answer.get_json()["message"]
+    imported = small_map.post("/api/v1/import", json={"relationships": [{"type": rel_type, "from": node, "to": node}]})
+    assert imported.status_code == 422 and "itself" in imported.get_json()["errors"][0]["message"]

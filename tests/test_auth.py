@@ -99,12 +99,14 @@ def test_security_headers(client):
     assert "Access-Control-Allow-Origin" not in answer.headers
 
 
-def test_overlap_reviews_need_governance(client, client_as):
+def test_coordinators_record_overlap_reviews_and_only_governance_changes_them(client, client_as):
     for node_id in ("init-a", "init-b"):
         client.post("/api/v1/initiatives", json={"id": node_id, "name": f"Initiative {node_id}"})
     body = {"a": "init-a", "b": "init-b", "decision": "distinct"}
-    assert client_as("coordinator").post("/api/v1/overlaps/reviews", json=body).status_code == 403
-    assert client_as("governance").post("/api/v1/overlaps/reviews", json=body).status_code == 201
+    assert client_as("coordinator").post("/api/v1/overlaps/reviews", json=body).status_code == 201
+    changed = {**body, "decision": "duplicate"}
+    assert client_as("coordinator").post("/api/v1/overlaps/reviews", json=changed).status_code == 403
+    assert client_as("governance").post("/api/v1/overlaps/reviews", json=changed).status_code == 201
 
 
 def test_accountability_and_action_status_need_governance(client, client_as):

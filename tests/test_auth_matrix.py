@@ -54,6 +54,11 @@ def _cases():
         return "/api/v1/overlaps/reviews", {"a": _node(admin, _typed("Initiative")),
                                             "b": _node(admin, _typed("Initiative")), "decision": "distinct"}, ""
 
+    def review_undo(admin):
+        path, body, _ = review(admin)
+        admin.post(path, json=body)
+        return path, None, f"?a={body['a']}&b={body['b']}"
+
     def accountable(admin):
         return (f"/api/v1/actions/{_node(admin, _typed('Action'))}/accountable",
                 {"owner": _node(admin, _typed("Person"))}, "")
@@ -75,6 +80,9 @@ def _cases():
         admin.post("/api/v1/tokens", json={"name": name, "role": "viewer"})
         return f"/api/v1/tokens/{name}", None, ""
 
+    def erasure(admin):
+        return "/api/v1/erasures", {"id": _node(admin, _typed("Person"))}, ""
+
     def bulk_import(admin):
         return "/api/v1/import", {"nodes": [{"type": "Theme", "name": f"Imported {next(_ids)}"}]}, ""
 
@@ -82,12 +90,14 @@ def _cases():
         ("POST", "/api/v1/import", "coordinator", bulk_import),
         ("POST", "/api/v1/relationships", "coordinator", relationship),
         ("DELETE", "/api/v1/relationships/<rel_id>", "coordinator", existing_relationship),
-        ("POST", "/api/v1/overlaps/reviews", "governance", review),
+        ("POST", "/api/v1/overlaps/reviews", "coordinator", review),
+        ("DELETE", "/api/v1/overlaps/reviews", "governance", review_undo),
         ("PUT", "/api/v1/actions/<action_id>/accountable", "governance", accountable),
         ("POST", "/api/v1/actions/<action_id>/raci", "governance", raci_add),
         ("DELETE", "/api/v1/actions/<action_id>/raci", "governance", raci_remove),
         ("POST", "/api/v1/tokens", "admin", token_create),
         ("DELETE", "/api/v1/tokens/<name>", "admin", token_revoke),
+        ("POST", "/api/v1/erasures", "admin", erasure),
     ]
     return cases
 

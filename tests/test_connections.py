@@ -144,7 +144,7 @@ def test_brokers_rank_the_bridge_first(two_cliques):
     ranked = brokers(two_cliques)
     assert [b["id"] for b in ranked["brokers"][:3]] == ["x", "l0", "r0"]
     assert ranked["sampled"] is False and ranked["samples"] == ranked["nodes"] == 11
-    people = brokers(two_cliques, node_type="Person", limit=1)["brokers"]
+    people = brokers(two_cliques, node_types={"Person"}, limit=1)["brokers"]
     assert [b["id"] for b in people] == ["l0"] and people[0]["type"] == "Person"
 
 
@@ -293,13 +293,6 @@ def test_unknown_ids_are_404(client, url):
     response = client.get(url)
     assert response.status_code == 404 and response.get_json()["code"] == 404
     assert "nobody" in response.get_json()["message"] or "nothing" in response.get_json()["message"]
-
-
-@pytest.fixture
-def seeded(app, runner):
-    result = runner.invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    return app
 
 
 def test_seeded_demo_connects_an_organisation_to_a_recommendation(seeded, client):

@@ -242,10 +242,11 @@ def test_rows_without_an_id_imported_again_are_the_same_records(client):
 
 
 def test_convenience_columns_link_existing_nodes_by_name_and_create_new_ones(client, seeded):
+    # An example row (it partners with the fictional demo council): names it brings in are examples too.
     content = workbook_bytes(
-        [["id", "type", "name", "start_date", "themes", "populations", "partners"],
+        [["id", "type", "name", "start_date", "themes", "populations", "partners", "example"],
          ["initiative-new", "Initiative", "Walking clinics", dt.datetime(2025, 6, 2),
-          "access to care | Urban walking", "Black Caribbean", "Riverside Walkers|Example Borough Council"]])
+          "access to care | Urban walking", "Black Caribbean", "Riverside Walkers|Example Borough Council", True]])
     body = post_import(client, data={"file": (io.BytesIO(content), "map.xlsx")}).get_json()
     assert body["applied"], body["errors"]
     graph = seeded.graph()
@@ -258,6 +259,9 @@ def test_convenience_columns_link_existing_nodes_by_name_and_create_new_ones(cli
                 if d["type"] == "PARTNERS_IN"}
     assert partners == {"Riverside Walkers", "Example Borough Council"}
     assert body["created"] == 1 + 2 + 5  # the initiative, two new nodes, five links
+    new_theme = next(t for _, t, d in graph.out_edges("initiative-new", data=True)
+                     if graph.nodes[t].get("name") == "Urban walking")
+    assert graph.nodes[new_theme]["example"] is True and graph.nodes["theme-access-to-care"].get("example") is None
 
 
 def test_a_convenience_column_a_type_cannot_have_is_reported(client):

@@ -227,8 +227,9 @@ def test_find_nodes_passes_filters_and_paging_as_parameters(recorded):
     assert store.find_nodes("Initiative", text="", equals={"status": "active"}, limit=5, offset=10) == ([], 0)
     (count, count_args), (page, page_args) = driver.sent
     assert NAME_OF[count] == "count_nodes:Initiative" and NAME_OF[page] == "page_nodes:Initiative"
-    assert count_args == {"text": None, "match_props": {"status": "active"}}
-    assert page_args == {**count_args, "limit": 5, "offset": 10}
+    assert count_args == {"words": [], "match_props": {"status": "active"}, "low": {}, "high": {}}
+    assert page_args == {**count_args, "phrase": "", "separator": "\n", "ranked": False, "sort_field": "label",
+                         "descending": False, "limit": 5, "offset": 10}
     assert store.find_nodes("NoSuchType") == ([], 0)
 
 

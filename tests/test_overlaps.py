@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 from graphsvc.analysis.duplicates import brute_force_duplicates, find_duplicates, normalise_name
-from graphsvc.analysis.overlaps import brute_force_overlaps, cosine_join, find_overlaps, pair_review
+from graphsvc.analysis.overlaps import brute_force_overlaps, cosine_join, find_overlaps, overlaps_of, pair_review
 from tests.helpers import GraphBuilder
 
 MATERNITY = ("Reduce disparities in maternity and neonatal outcomes for Black African women through continuity "
@@ -52,11 +52,14 @@ def pairs(found):
 # -- scores and reasons --------------------------------------------------------------------------
 
 def test_the_overlapping_pair_comes_first_with_its_shared_items_named(borough):
+    borough.node("person-ada", "Person", name="Ada Example").rel("person-ada", "LEADS", "init-maternity-a")
     found = find_overlaps(borough.graph, "initiative", min_score=0.1)
     assert pairs(found)[0] == ("init-maternity-a", "init-maternity-b")
     top = found[0]
     assert top["type"] == "Initiative" and top["review"] is None and 0.6 < top["score"] <= 1
-    assert top["a"] == {"id": "init-maternity-a", "name": "Init Maternity A"}
+    assert top["a"] == {"id": "init-maternity-a", "name": "Init Maternity A",
+                        "leads": [{"id": "person-ada", "type": "Person", "name": "Ada Example"}]}
+    assert top["b"]["leads"] == []
     reasons = top["reasons"]
     assert reasons["themes"] == [{"id": "theme-maternity", "name": "Maternity"}]
     assert reasons["populations"] == [{"id": "pop-black-african", "name": "Black-African"}]
@@ -163,6 +166,41 @@ def test_cosine_join_equals_the_dense_product(threshold):
     rows, cols, scores = cosine_join(matrix, threshold, chunk=64)
     assert set(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
     assert np.allclose(scores, dense[rows, cols])
+
+
+@pytest.mark.parametrize("min_score", [0.2, 0.4])
+def test_one_record_s_overlaps_are_its_pairs_in_the_full_answer(min_score):
+    graph = random_graph(250, seed=7)
+    everything = find_overlaps(graph, min_score=min_score)
+    for node in sorted({entry["a"]["id"] for entry in everything})[:15] + ["init-0000", "init-0249"]:
+        expected = [entry for entry in everything if node in (entry["a"]["id"], entry["b"]["id"])]
+        assert overlaps_of(graph, node, min_score=min_score) == expected, node
+    assert overlaps_of(graph, "init-0000", min_score=0.01, limit=3) == overlaps_of(graph, "init-0000", 0.01)[:3]
+
+
+def test_one_record_of_a_type_without_overlaps_or_absent_is_refused(borough):
+    with pytest.raises(ValueError, match="Theme"):
+        overlaps_of(borough.graph, "theme-maternity")
+    with pytest.raises(KeyError):
+        overlaps_of(borough.graph, "init-nobody")
+
+
+def test_example_records_pair_only_with_example_records(borough):
+    g = borough.graph
+    g.nodes["init-maternity-b"]["example"] = True
+    assert find_overlaps(g) == [] == overlaps_of(g, "init-maternity-a") == overlaps_of(g, "init-maternity-b")
+    g.nodes["init-maternity-a"]["example"] = True
+    [entry] = find_overlaps(g)
+    assert entry["a"]["example"] is True and entry["b"]["example"] is True
+    assert [partner.get("example") for partner in entry["reasons"]["partners"]] == [None]
+
+
+def test_an_example_namesake_is_not_a_likely_duplicate(people):
+    people.graph.nodes["person-ruth-2"]["example"] = True
+    assert ("person-ruth", "person-ruth-2") not in pairs(find_duplicates(people.graph))
+    people.graph.nodes["person-ruth"]["example"] = True
+    [ruth] = [entry for entry in find_duplicates(people.graph) if entry["a"]["id"] == "person-ruth"]
+    assert ruth["a"]["example"] is True and ruth["b"]["example"] is True
 
 
 # -- likely duplicate records --------------------------------------------------------------------
@@ -280,7 +318,8 @@ def test_get_overlaps(api):
     body = answer.get_json()
     assert body["kind"] == "initiative" and body["min_score"] == 0.4
     [entry] = body["overlaps"]
-    assert entry["a"] == {"id": "init-a", "name": "Maternity equity programme"} and entry["review"] is None
+    assert entry["a"] == {"id": "init-a", "name": "Maternity equity programme", "leads": []}
+    assert entry["review"] is None and body["examples"] is True and "id" not in body
     assert entry["reasons"]["places"] == [{"id": "place-riverside", "name": "Riverside"}]
     assert api.get("/api/v1/overlaps?kind=action&min_score=0.1").get_json()["overlaps"][0]["type"] == "Action"
 

@@ -12,13 +12,6 @@ from graphsvc.cli import seed_dataset
 REPORT = (Path(__file__).resolve().parents[2] / "shared" / "source" / "cop-evaluation-summary-report-2025-03.md")
 
 
-@pytest.fixture
-def seeded(app, runner):
-    result = runner.invoke(args=["seed", "--dataset", "all"])
-    assert result.exit_code == 0, result.output
-    return app
-
-
 def test_seed_is_idempotent(app, runner, service):
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0 and "0 updated" in first.output

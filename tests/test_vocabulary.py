@@ -21,7 +21,8 @@ def test_shipped_vocabulary_has_the_designed_collections_and_relationships():
     leads = vocabulary.relationship_type("LEADS")
     assert leads.allows("Organisation", "Initiative") and not leads.allows("Initiative", "Organisation")
     assert vocabulary.node_type("Person").properties["email"].sensitive
-    assert {rule.id for rule in vocabulary.rules} == {"person-not-in-caucus", "one-accountable-owner"}
+    assert {rule.id for rule in vocabulary.rules} == {"person-not-in-caucus", "one-accountable-owner",
+                                                      "examples-stay-apart"}
 
 
 def _write(tmp_path: Path, mutate) -> Path:

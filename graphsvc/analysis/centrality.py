@@ -16,6 +16,7 @@ import heapq
 import math
 import random
 from collections import Counter
+from collections.abc import Collection
 from typing import NamedTuple
 
 import networkx as nx
@@ -23,9 +24,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from .common import label
+from .coverage import ACTIVE_PERSON_LINKS
 from .paths import node_summary
 
-__all__ = ["GraphIndex", "betweenness", "brokers", "communities", "graph_index", "partition"]
+__all__ = ["BROKER_TYPES", "GraphIndex", "betweenness", "brokers", "communities", "graph_index", "partition"]
+
+# Who can broker: a theme, place or source sitting between many nodes is a shared subject, not a go-between.
+BROKER_TYPES = frozenset({"Person", "Organisation", "Group"})
+_WORK_TYPES = frozenset({"Initiative", "Action"})
+_DOES_WORK = ACTIVE_PERSON_LINKS | {"PARTNERS_IN", "FUNDS"}  # a member -> work it does, as contacts count it
 
 BETWEENNESS_WORK = 150_000_000  # sources x (adjacency + levels x nodes): ~3 s at 100k nodes on one core
 MIN_SAMPLES = 16
@@ -81,18 +88,20 @@ def betweenness(graph: nx.MultiDiGraph | GraphIndex, samples: int | None = None,
     return {"scores": scores, "sampled": sampled, "samples": len(chosen), "nodes": n}
 
 
-def brokers(graph: nx.MultiDiGraph, node_type: str | None = None, limit: int = 20,
+def brokers(graph: nx.MultiDiGraph, node_types: Collection[str] = BROKER_TYPES, limit: int = 20,
             centrality: dict | None = None) -> dict:
-    """The nodes (of one type, if given) with the highest betweenness: who sits between the others.
+    """The nodes of ``node_types`` (people, organisations and groups by default) with the highest
+    betweenness: who sits between the others.
 
-    >>> g = nx.MultiDiGraph([("a", "hub"), ("b", "hub"), ("hub", "c")])
+    >>> g = nx.MultiDiGraph([("a", "hub"), ("b", "hub"), ("hub", "c"), ("c", "theme")])
+    >>> nx.set_node_attributes(g, "Person", "type"); g.nodes["theme"]["type"] = "Theme"
     >>> [b["id"] for b in brokers(g)["brokers"]]
-    ['hub']
+    ['hub', 'c']
     """
     centrality = centrality or betweenness(graph)
-    scores = centrality["scores"]
+    scores, wanted, nodes = centrality["scores"], frozenset(node_types), graph._node
     candidates = (node for node, score in scores.items()
-                  if score > 0 and node in graph and (node_type is None or graph.nodes[node].get("type") == node_type))
+                  if score > 0 and node in nodes and nodes[node].get("type") in wanted)
     top = heapq.nsmallest(limit, candidates, key=lambda node: (-scores[node], node))
     return {"brokers": [{**node_summary(graph, node), "score": scores[node]} for node in top],
             "sampled": centrality["sampled"], "samples": centrality["samples"], "nodes": centrality["nodes"]}
@@ -119,8 +128,11 @@ def communities(graph: nx.MultiDiGraph, min_size: int = 2, limit: int = 20, memb
                 found: dict | None = None) -> dict:
     """Communities of at least ``min_size``, largest first, each labelled by its dominant theme and sector.
 
-    The dominant theme is the one most characteristic of the members' work (tf-idf: addressed often by
-    members, rarely elsewhere), so a theme every cluster touches does not label them all.
+    The dominant theme is the one most members work on: a member initiative or action counts for the
+    themes it ADDRESSES, a member person, organisation or group for the themes of the work it does
+    (leads, sponsors, partners in, funds, is accountable or responsible for); each member counts once
+    per theme, weighted by how rare the theme is among all work (idf). Themes that are merely members
+    (hubs joined by findings and resources) label a cluster only when none of its members does work.
 
     ``found`` is a :func:`partition` result (possibly cached from an older graph: nodes deleted since are
     left out).
@@ -128,8 +140,8 @@ def communities(graph: nx.MultiDiGraph, min_size: int = 2, limit: int = 20, memb
     found = found or partition(graph)
     kept = [[node for node in community if node in graph] for community in found["communities"]]
     kept = [community for community in kept if len(community) >= min_size]
-    weights = _theme_weights(graph)
-    described = [_describe(graph, i, community, members, weights)
+    weights, themes_of_work = _theme_weights(graph), {}
+    described = [_describe(graph, i, community, members, weights, themes_of_work)
                  for i, community in enumerate(kept[:limit], start=1)]
     return {"communities": described, "total": len(kept), "method": found["method"], "seed": found["seed"],
             "nodes": found["nodes"]}
@@ -178,15 +190,17 @@ def _brandes(adjacency: sp.csr_array, sources: list[int]) -> np.ndarray:
 
 
 def _theme_weights(graph: nx.MultiDiGraph) -> dict[str, float]:
-    """Inverse document frequency of each theme among ADDRESSES relationships."""
-    counts = {theme: sum(1 for _, _, kind in graph.in_edges(theme, data="type") if kind == "ADDRESSES")
+    """Inverse document frequency of each theme among the ADDRESSES from work (initiatives and actions)."""
+    nodes = graph._node
+    counts = {theme: sum(1 for source, keyed in graph._pred[theme].items() if nodes[source].get("type") in _WORK_TYPES
+                         for rel in keyed.values() if rel.get("type") == "ADDRESSES")
               for theme, kind in graph.nodes(data="type") if kind == "Theme"}
     total = sum(counts.values())
     return {theme: math.log(1 + total / count) if count else 0.0 for theme, count in counts.items()}
 
 
 def _describe(graph: nx.MultiDiGraph, number: int, community: list[str], members: int,
-              weights: dict[str, float]) -> dict:
+              weights: dict[str, float], themes_of_work: dict[str, frozenset[str]]) -> dict:
     """Size, node types, dominant themes and sectors, a label, and the best-connected members."""
     nodes, succ, pred = graph.nodes, graph._succ, graph._pred
     themes: Counter = Counter()
@@ -198,12 +212,10 @@ def _describe(graph: nx.MultiDiGraph, number: int, community: list[str], members
         types[kind] += 1
         if kind == "Organisation" and data.get("sector"):
             sectors[data["sector"]] += 1
-        for target, keyed in succ[node].items():
-            if nodes[target].get("type") == "Theme":
-                themes[target] += sum(1 for rel in keyed.values() if rel.get("type") == "ADDRESSES")
-    themes = +themes  # drop zero counts
-    if not themes:  # themes inside the community stand for themselves
-        themes.update({node: 1 for node in community if nodes[node].get("type") == "Theme"})
+        themes.update(_member_themes(graph, node, themes_of_work))
+    if not themes:  # no member does work: themes inside the community stand for themselves, by links in
+        themes.update({node: len(pred[node]) for node in community if nodes[node].get("type") == "Theme"})
+        weights = {}
     top_themes = sorted(themes.items(), key=lambda item: (-item[1] * weights.get(item[0], 1.0), item[0]))[:3]
     top_sectors = sorted(sectors.items(), key=lambda item: (-item[1], item[0]))[:3]
     central = heapq.nsmallest(max(members, 1), community, key=lambda node: (-len(succ[node]) - len(pred[node]), node))
@@ -218,3 +230,23 @@ def _describe(graph: nx.MultiDiGraph, number: int, community: list[str], members
         "sectors": [{"sector": sector, "count": count} for sector, count in top_sectors],
         "members": [node_summary(graph, node) for node in central[:members]],
     }
+
+
+def _member_themes(graph: nx.MultiDiGraph, member: str, themes_of_work: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The themes a member works on: its own if it is work, else those of the work it does."""
+    kind = graph._node[member].get("type")
+    if kind in _WORK_TYPES:
+        return _work_themes(graph, member, themes_of_work)
+    if kind not in BROKER_TYPES:
+        return frozenset()
+    work = {target for target, keyed in graph._succ[member].items() if graph._node[target].get("type") in _WORK_TYPES
+            and any(rel.get("type") in _DOES_WORK for rel in keyed.values())}
+    return frozenset().union(*(_work_themes(graph, item, themes_of_work) for item in work))
+
+
+def _work_themes(graph: nx.MultiDiGraph, work: str, cache: dict[str, frozenset[str]]) -> frozenset[str]:
+    if work not in cache:
+        cache[work] = frozenset(target for target, keyed in graph._succ[work].items()
+                                if graph._node[target].get("type") == "Theme"
+                                and any(rel.get("type") == "ADDRESSES" for rel in keyed.values()))
+    return cache[work]

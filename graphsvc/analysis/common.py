@@ -1,4 +1,4 @@
-"""Helpers shared by the analyses: node labels, typed neighbours, dates."""
+"""Helpers shared by the analyses: node labels, example marks, typed neighbours, dates, counted nouns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from collections.abc import Container, Iterable, Iterator
 
 import networkx as nx
 
-__all__ = ["in_neighbours", "is_linked", "label", "linked", "nodes_of_type", "out_neighbours", "parse_date"]
+from ..vocabulary import EXAMPLE_PROPERTY
+
+__all__ = ["counted", "in_neighbours", "is_example_node", "is_linked", "label", "linked", "nodes_of_type",
+           "out_neighbours", "parse_date"]
 
 _MAIN_KEYS = ("name", "title", "statement")
 
@@ -19,6 +22,20 @@ def label(graph: nx.MultiDiGraph, node: str) -> str:
         if data.get(key):
             return str(data[key])
     return node
+
+
+def is_example_node(graph: nx.MultiDiGraph, node: str) -> bool:
+    """Whether the node is marked as fictional example data (the projection's form of rules.is_example)."""
+    return graph._node[node].get(EXAMPLE_PROPERTY) is True
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``count`` with the noun in the right number: flags are read aloud at boards, "1 day(s)" is not.
+
+    >>> counted(1, "open action"), counted(8, "open action"), counted(2, "person", "people")
+    ('1 open action', '8 open actions', '2 people')
+    """
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def nodes_of_type(graph: nx.MultiDiGraph, node_type: str) -> Iterator[str]:

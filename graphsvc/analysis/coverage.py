@@ -1,8 +1,8 @@
 """Coverage: which initiatives cover which pairs (e.g. Theme x Population), and who to talk to about a theme.
 
 The coverage matrix counts initiatives in each (row, column) cell; its empty cells are the holes.
-Contacts are the people nearest to someone (undirected hops) who are active on a theme, each with
-the path that connects them.
+Contacts are the people nearest to someone (undirected hops over working links: see
+:func:`~graphsvc.analysis.paths.walkable`) who are active on a theme, each with the path that connects them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Collection
 import networkx as nx
 
 from ..errors import NotFound, TooExpensive
-from .common import label, nodes_of_type, parse_date
-from .paths import WorkBudget, describe_path, node_summary
+from .common import is_example_node, label, nodes_of_type, parse_date
+from .paths import WorkBudget, adjacency, describe_path, node_summary, walkable
 
 __all__ = ["ACTIVE_GROUP_LINKS", "ACTIVE_PERSON_LINKS", "active_people", "contacts", "coverage",
            "initiative_links"]
@@ -99,9 +99,12 @@ def active_people(graph: nx.MultiDiGraph, theme: str, today: dt.date | None = No
 
 
 def contacts(graph: nx.MultiDiGraph, person: str, theme: str, limit: int = 5, max_hops: int = 6,
-             today: dt.date | None = None, budget: int = CONTACTS_BUDGET) -> dict:
+             today: dt.date | None = None, budget: int = CONTACTS_BUDGET,
+             rel_types: Collection[str] | None = None) -> dict:
     """The people active on ``theme`` nearest to ``person`` (undirected hops), each with a shortest path.
 
+    The theme is what makes someone a contact, not a hop on the way: the path follows ``rel_types``, or
+    by default the working links (never a theme, place or source, nor someone merely informed or consulted).
     At one distance, people active in their own right come before those active only through a group,
     then those with more reasons, then by name.
     """
@@ -111,19 +114,21 @@ def contacts(graph: nx.MultiDiGraph, person: str, theme: str, limit: int = 5, ma
     active.pop(person, None)
     found: list[dict] = []
     parents, frontier, work = {person: None}, [person], WorkBudget(budget, "This contact search")
+    follows = walkable(rel_types)
+    adjacent = adjacency(graph, follows)
     for _ in range(max_hops):  # level by level, so that everyone at one distance can be ranked
         if len(found) >= limit or len(found) == len(active) or not frontier:
             break
         following = []
         for node in frontier:
             work.spend(len(graph._succ[node]) + len(graph._pred[node]))
-            for other in (*graph._succ[node], *graph._pred[node]):
+            for other in adjacent(node):
                 if other not in parents:
                     parents[other] = node
                     following.append(other)
         level = sorted((other for other in following if other in active), key=lambda other: _rank(graph, other, active))
         found += [{"person": node_summary(graph, other), "hops": len(path) - 1, "active": active[other][:5],
-                   "path": describe_path(graph, path)} for other in level for path in [_walk(parents, other)]]
+                   "path": describe_path(graph, path, follows)} for other in level for path in [_walk(parents, other)]]
         frontier = following
     return {"person": node_summary(graph, person), "theme": node_summary(graph, theme), "contacts": found[:limit],
             "active_people": len(active), "max_hops": max_hops}
@@ -137,7 +142,8 @@ def _ordered(graph: nx.MultiDiGraph, node_type: str) -> list[str]:
 
 
 def _named(graph: nx.MultiDiGraph, node: str) -> dict:
-    return {"id": node, "name": label(graph, node)}
+    found = {"id": node, "name": label(graph, node)}
+    return {**found, "example": True} if is_example_node(graph, node) else found
 
 
 def _linked(graph: nx.MultiDiGraph, initiative: str, node_type: str, links: set[str], rollup: bool) -> set[str]:

@@ -10,7 +10,8 @@ plain and the word-order-blind (token sort) ratio. Then::
                             + 0.05 if they share a neighbour (an employer, a group, an initiative...)
 
 capped at 1; a shared e-mail address or identifier alone makes at least 0.9. Only records of the same
-type are compared. E-mail addresses are never shown: the reasons say whether they match.
+type are compared, and an example record only with example records (each side is marked ``example: true``).
+E-mail addresses are never shown: the reasons say whether they match.
 
 Blocking: only pairs that share an e-mail address or identifier, that are close in a sorted list of
 the normalised names (sorted as written, last word first, and run together), or that share a block key
@@ -33,9 +34,10 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
 from .common import label
-from .overlaps import ALIGNED, DEFAULT_MIN_SCORE, REVIEWED, pair_review
+from .overlap_items import ALIGNED, REVIEWED
+from .overlaps import DEFAULT_MIN_SCORE, is_example, pair_review, side
 
-__all__ = ["ABBREVIATIONS", "RECORD_TYPES", "brute_force_duplicates", "find_duplicates", "normalise_name"]
+__all__ = ["ABBREVIATIONS", "RECORD_TYPES", "block_keys", "brute_force_duplicates", "find_duplicates", "normalise_name"]
 
 RECORD_TYPES = ("Organisation", "Person")
 ABBREVIATIONS = {
@@ -105,6 +107,8 @@ def _duplicates(graph, min_score, limit, include_reviewed, types, candidates) ->
         hopeful = np.flatnonzero(_score(similarity, same.any(axis=0), differ, True) >= threshold - _EPS)
         for k in hopeful.tolist():
             a, b = records[rows[k]][0], records[cols[k]][0]
+            if is_example(graph, a) != is_example(graph, b):
+                continue  # a fictional namesake is not a duplicate of a real record, and could not be reviewed
             shared = _neighbours(graph, a, neighbours) & _neighbours(graph, b, neighbours) - {a, b}
             score = float(_score(similarity[k], same[:, k].any(), differ[k], bool(shared)))
             review = pair_review(graph, a, b)
@@ -112,7 +116,7 @@ def _duplicates(graph, min_score, limit, include_reviewed, types, candidates) ->
                 continue
             reasons = {"name_similarity": round(float(similarity[k]), 4), "same_email": bool(same[0, k]),
                        "same_identifier": bool(same[1, k]), "shared": _refs(graph, shared)[:20]}
-            found.append({"a": _ref(graph, a), "b": _ref(graph, b), "type": node_type, "score": round(score, 4),
+            found.append({"a": side(graph, a), "b": side(graph, b), "type": node_type, "score": round(score, 4),
                           "reasons": reasons, "review": review})
     found.sort(key=lambda entry: (-entry["score"], entry["type"], entry["a"]["id"], entry["b"]["id"]))
     return found[:limit]
@@ -133,7 +137,7 @@ def _candidates(records: list, names: np.ndarray, threshold: float) -> tuple[np.
         found += [(order[:-step], order[step:]) for step in range(1, min(WINDOW, len(order) - 1) + 1)]
     vocabulary: dict[str, int] = {}
     entries = np.array([(index, vocabulary.setdefault(key, len(vocabulary))) for index, name in enumerate(names)
-                        for key in _block_keys(name)], dtype=np.int64).reshape(-1, 2)
+                        for key in block_keys(name)], dtype=np.int64).reshape(-1, 2)
     incidence = sp.csr_matrix((np.ones(len(entries)), (entries[:, 0], entries[:, 1])),
                               shape=(len(names), len(vocabulary)))
     incidence = incidence[:, np.flatnonzero(np.bincount(incidence.indices, minlength=len(vocabulary)) <= BLOCK_CAP)]
@@ -142,12 +146,12 @@ def _candidates(records: list, names: np.ndarray, threshold: float) -> tuple[np.
     return _unique_pairs(found, len(names))
 
 
-def _block_keys(name: str) -> set[str]:
+def block_keys(name: str) -> set[str]:
     """Keys two spellings of one name are likely to share: each word, each pair of neighbouring words in
     either order, also with a letter left out of one of them (so one slip in a word still meets the word),
     and the name run together (so does a slipped space).
 
-    >>> sorted(_block_keys("ann lee"))
+    >>> sorted(block_keys("ann lee"))
     ['an lee', 'ann *', 'ann ee', 'ann le', 'ann lee', 'annlee', 'lee *', 'lee nn']
     """
     words = name.split()
@@ -219,8 +223,4 @@ def _neighbours(graph, node: str, memo: dict) -> set[str]:
 
 
 def _refs(graph, nodes) -> list[dict]:
-    return sorted((_ref(graph, node) for node in nodes), key=lambda ref: (ref["name"].lower(), ref["id"]))
-
-
-def _ref(graph, node: str) -> dict:
-    return {"id": node, "name": label(graph, node)}
+    return sorted((side(graph, node) for node in nodes), key=lambda ref: (ref["name"].lower(), ref["id"]))

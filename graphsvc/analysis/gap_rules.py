@@ -1,4 +1,10 @@
-"""The gap rules of DESIGN.md §4, each a generator of explained gaps with a suggested fix."""
+"""The gap rules of DESIGN.md §4, each a generator of explained gaps with a suggested fix.
+
+Flags are read by boards and by the people they name (DESIGN.md §9): each message describes the
+work, never the worth of a person, and carries no clause that does not hold for its subject —
+numbers agree with their nouns, and nothing is attributed to the evaluation report unless the
+report says it about that subject.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from itertools import chain
 
-from .common import parse_date
+from .common import counted, parse_date
+from .gap_wording import nearest_event, only_others, org_work, owned_work, owner_to_ask, senior_staff
 from .gaps import Gap, GapContext, gap_rule
 
 __all__: list[str] = []  # rules register themselves in gaps.RULES
 
 AFFILIATIONS = frozenset({"WORKS_FOR", "MEMBER_OF"})
 WORK = frozenset({"LEADS", "PARTNERS_IN"})
+SENIOR_BACKING = ("SPONSORS", "LEADS")  # a board or executive person behind an initiative, either way
 ASSIGN = "Agree one accountable owner and record them as ACCOUNTABLE_FOR the action."
 
 
@@ -33,8 +41,8 @@ def action_multiple_owners(ctx: GapContext) -> Iterator[Gap]:
         if len(owners) > 1:
             names = ", ".join(sorted(ctx.name(o) for o in owners))
             yield ctx.gap("action-multiple-owners", action,
-                          f"'{ctx.name(action)}' has {len(owners)} accountable owners ({names}); when everyone "
-                          "is accountable, no one is.",
+                          f"'{ctx.name(action)}' has {len(owners)} accountable owners ({names}), so it is not "
+                          "clear who answers for it.",
                           "Keep one accountable owner and record the others as responsible or consulted.", owners)
 
 
@@ -43,12 +51,12 @@ def action_overdue(ctx: GapContext) -> Iterator[Gap]:
     for action in ctx.open_actions:
         due = parse_date(ctx.data(action).get("due_date"))
         if due and due < ctx.as_of:
-            days = (ctx.as_of - due).days
+            status = str(ctx.data(action).get("status") or "not recorded").replace("_", " ")
             yield ctx.gap("action-overdue", action,
-                          f"'{ctx.name(action)}' was due on {due.isoformat()} and is {days} day(s) overdue "
-                          f"(status: {ctx.data(action).get('status', 'not recorded')}).",
-                          "Ask the accountable owner for an update: complete it, or agree a new due date "
-                          "and record why it moved.", ctx.owners[action])
+                          f"'{ctx.name(action)}' was due on {due.isoformat()} and is "
+                          f"{counted((ctx.as_of - due).days, 'day')} overdue (status: {status}).",
+                          f"Ask {owner_to_ask(ctx, action)} for an update: complete it, or agree a new due "
+                          "date and record why it moved.", ctx.owners[action])
 
 
 @gap_rule("action-without-due-date", "medium", "Action", "Open action with no due date")
@@ -57,7 +65,7 @@ def action_without_due_date(ctx: GapContext) -> Iterator[Gap]:
         if not ctx.data(action).get("due_date"):
             yield ctx.gap("action-without-due-date", action,
                           f"'{ctx.name(action)}' has no due date, so it can never be seen to slip.",
-                          "Agree a realistic due date with the accountable owner.",
+                          f"Agree a realistic due date with {owner_to_ask(ctx, action)}.",
                           ctx.owners[action])
 
 
@@ -72,7 +80,7 @@ def action_stale(ctx: GapContext) -> Iterator[Gap]:
             yield ctx.gap("action-stale", action,
                           f"'{ctx.name(action)}' is open and {what} since {changed.isoformat()} "
                           f"({(ctx.as_of - changed).days} days; the limit is {limit}).",
-                          "Ask the owner for a progress update and record the current status.",
+                          f"Ask {owner_to_ask(ctx, action)} for a progress update and record the current status.",
                           ctx.owners[action])
 
 
@@ -90,13 +98,15 @@ def owner_left(ctx: GapContext) -> Iterator[Gap]:
                 live_work[person].append(work)
     for person, owned in live_work.items():
         if _has_left(ctx, person):
+            rest = "rests" if len(owned) == 1 else "rest"
             yield ctx.gap("owner-left", person,
-                          f"{ctx.name(person)} is still accountable for {len(owned)} open item(s) but every "
-                          "recorded role and membership has ended.",
-                          "Hand each item to a current owner (the governance group can reassign them).", owned)
+                          f"{owned_work(ctx, owned)} still {rest} with {ctx.name(person)} as accountable owner, "
+                          "and every role and membership recorded for them has ended.",
+                          "Hand it to a current owner (the governance group can reassign it)." if len(owned) == 1
+                          else "Hand each to a current owner (the governance group can reassign them).", owned)
 
 
-@gap_rule("owner-overloaded", "medium", "Owner", "Owner accountable for too many open actions")
+@gap_rule("owner-overloaded", "medium", "Owner", "More open actions rest with one owner than the threshold")
 def owner_overloaded(ctx: GapContext) -> Iterator[Gap]:
     limit = ctx.settings.overload_actions
     load: dict[str, list[str]] = defaultdict(list)
@@ -106,16 +116,20 @@ def owner_overloaded(ctx: GapContext) -> Iterator[Gap]:
     for owner, actions in load.items():
         if len(actions) > limit:
             yield ctx.gap("owner-overloaded", owner,
-                          f"{ctx.name(owner)} is accountable for {len(actions)} open actions (more than {limit}).",
-                          "Share the load: move some actions to other owners or re-plan their due dates.", actions)
+                          f"{len(actions)} open actions rest with one owner, {ctx.name(owner)} "
+                          f"(the threshold is {limit}).",
+                          "Spread them: agree with the owner which actions others can take on, or re-plan "
+                          "their due dates.", actions)
 
 
 @gap_rule("recommendation-without-action", "high", "Recommendation", "Recommendation nobody acts on")
 def recommendation_without_action(ctx: GapContext) -> Iterator[Gap]:
     for rec in ctx.nodes("Recommendation"):
         if not ctx.has_source(rec, "IMPLEMENTS", among=ctx.uncancelled_actions):
+            cancelled = ctx.sources(rec, "IMPLEMENTS", "Action")  # only cancelled ones are left
+            what = "Only cancelled actions implement" if cancelled else "No action implements"
             yield ctx.gap("recommendation-without-action", rec,
-                          f"No action implements the recommendation '{ctx.name(rec)}'.",
+                          f"{what} the recommendation '{ctx.name(rec)}'.",
                           "Agree an action that answers it, with an accountable owner and a due date, or "
                           "record why it will not be taken forward.", ctx.targets(rec, "FROM_SOURCE"))
 
@@ -130,16 +144,19 @@ def initiative_without_lead(ctx: GapContext) -> Iterator[Gap]:
                           "Record the organisation, person or group that leads it.", partners.get(initiative, ()))
 
 
-@gap_rule("initiative-without-senior-sponsor", "medium", "Initiative", "Live initiative with no senior sponsor")
+@gap_rule("initiative-without-senior-sponsor", "medium", "Initiative",
+          "Live initiative no board or executive person sponsors or leads")
 def initiative_without_senior_sponsor(ctx: GapContext) -> Iterator[Gap]:
-    people, seniors, sponsored = ctx.ids("Person"), ctx.senior_people, ctx.initiative_sources("SPONSORS")
+    people, seniors = ctx.ids("Person"), ctx.senior_people
+    backing = [ctx.initiative_sources(rel_type) for rel_type in SENIOR_BACKING]
     for initiative in ctx.live_initiatives:
-        if seniors.isdisjoint(sponsored.get(initiative, ())):  # senior people are people
-            sponsors = [p for p in sponsored.get(initiative, ()) if p in people]
-            detail = "no sponsor at all" if not sponsors else "sponsors, but none at board or executive level"
+        if all(seniors.isdisjoint(found.get(initiative, ())) for found in backing):  # senior people are people
+            sponsors = sorted({p for p in backing[0].get(initiative, ()) if p in people})
+            detail = ("no sponsor" if not sponsors else "1 sponsor, who is not at board or executive level"
+                      if len(sponsors) == 1 else f"{len(sponsors)} sponsors, none at board or executive level")
             yield ctx.gap("initiative-without-senior-sponsor", initiative,
-                          f"'{ctx.name(initiative)}' has {detail}; the evaluation found senior-leader engagement "
-                          "limited.", "Ask a board member or executive to sponsor it.", sponsors)
+                          f"'{ctx.name(initiative)}' has {detail}, and no board or executive person leads it.",
+                          "Ask a board member or executive to sponsor it.", sponsors)
 
 
 @gap_rule("outcome-without-indicator", "medium", "Outcome", "Outcome nobody measures")
@@ -170,10 +187,11 @@ def theme_uncovered(ctx: GapContext) -> Iterator[Gap]:
     for theme in ctx.nodes("Theme"):
         family = ctx.with_descendants(theme)
         if not any(ctx.has_source(t, "ADDRESSES", among=active) for t in family):
+            others = _other_initiatives(ctx, family, "ADDRESSES")
             yield ctx.gap("theme-uncovered", theme,
-                          f"No active initiative addresses '{ctx.name(theme)}'.",
-                          "Check whether work exists but is not mapped; if not, raise it with the governance "
-                          "group as a gap in the system's offer.", family - {theme})
+                          f"No active initiative addresses '{ctx.name(theme)}'.{only_others(ctx, others)}",
+                          "Check whether work on it exists but is not mapped; if not, raise it with the "
+                          "governance group as a gap in the system's offer.", (family - {theme}) | set(others))
 
 
 @gap_rule("population-unserved", "medium", "Population", "Population no active initiative serves")
@@ -182,10 +200,11 @@ def population_unserved(ctx: GapContext) -> Iterator[Gap]:
     for population in ctx.nodes("Population"):
         family = ctx.with_descendants(population)
         if not any(ctx.has_source(p, "SERVES", among=active) for p in family):
+            others = _other_initiatives(ctx, family, "SERVES")
             yield ctx.gap("population-unserved", population,
-                          f"No active initiative serves {ctx.name(population)}.",
+                          f"No active initiative serves {ctx.name(population)}.{only_others(ctx, others)}",
                           "Check with community partners whose work reaches them, map it, or plan for it.",
-                          family - {population})
+                          (family - {population}) | set(others))
 
 
 @gap_rule("organisation-without-senior-engagement", "medium", "Organisation",
@@ -194,11 +213,11 @@ def organisation_without_senior_engagement(ctx: GapContext) -> Iterator[Gap]:
     # Read from the other ends, as the vocabulary's endpoints allow (only initiatives are led or
     # partnered in, only people work for organisations or have a seniority, only groups have
     # members): reading every organisation's relationships would cost more than all of this rule.
-    work_of: dict[str, list[str]] = defaultdict(list)  # one entry per LEADS or PARTNERS_IN, as the message counts
+    work_of: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # org -> LEADS... -> initiatives
     for rel_type in WORK:
         for initiative, sources in ctx.initiative_sources(rel_type).items():
             for org in sources:
-                work_of[org].append(initiative)
+                work_of[org][rel_type].add(initiative)
     staff: dict[str, list[str]] = defaultdict(list)  # organisation -> its current board and executive people
     engaged: set[str] = set()  # ... who are current members of the CoP or a governance group
     orgs, groups = ctx.ids("Organisation"), ctx.engagement_groups
@@ -213,14 +232,14 @@ def organisation_without_senior_engagement(ctx: GapContext) -> Iterator[Gap]:
         work = work_of.get(org)
         if not work:
             continue
-        seniors = staff.get(org, [])
+        seniors = sorted(set(staff.get(org, [])))
         if engaged.isdisjoint(seniors):
-            who = "has no board or executive member recorded" if not seniors else \
-                "has board or executive members, but none is in the Community of Practice or the governance group"
             yield ctx.gap("organisation-without-senior-engagement", org,
-                          f"{ctx.name(org)} leads or partners in {len(work)} initiative(s) but {who}.",
-                          "Invite one of its executives or board members to the governance group or the CoP.",
-                          seniors or work)
+                          f"{ctx.name(org)} {org_work(work)}; {senior_staff(seniors)}.",
+                          "Invite one of its board members or executives to a community of practice or "
+                          "governance group." if seniors else "Record its board and executive people, and invite "
+                          "one of them to a community of practice or governance group.",
+                          seniors or set().union(*work.values()))
 
 
 @gap_rule("theme-without-resource", "low", "Theme", "Theme with no learning resource")
@@ -231,31 +250,37 @@ def theme_without_resource(ctx: GapContext) -> Iterator[Gap]:
         family = ctx.with_descendants(theme)
         if covered.isdisjoint(family):
             yield ctx.gap("theme-without-resource", theme,
-                          f"The resource hub has nothing on '{ctx.name(theme)}'.",
-                          "Add a recording, toolkit or summary so members can learn without relying on "
-                          "global majority colleagues to explain.", family - {theme})
+                          f"No learning resource addresses '{ctx.name(theme)}'.",
+                          "Add a recording, toolkit or summary on it to the resource hub, so people can "
+                          "learn about it at their own pace.", family - {theme})
 
 
 @gap_rule("theme-not-scheduled", "low", "Theme", "Theme with no event in the coming months")
 def theme_not_scheduled(ctx: GapContext) -> Iterator[Gap]:
     horizon = ctx.as_of + dt.timedelta(days=ctx.settings.schedule_days)
     # From the events' side: a few thousand of them, against themes addressed by thousands of others.
-    events_on: dict[str, list[str]] = defaultdict(list)
+    events_on: dict[str, list[tuple[dt.date | None, str]]] = defaultdict(list)
     planned: set[str] = set()
     for event in ctx.nodes("Event"):
-        when = parse_date(ctx.data(event).get("date")) or dt.date.min
+        when = parse_date(ctx.data(event).get("date"))
         for theme in ctx.targets(event, "ADDRESSES"):
-            events_on[theme].append(event)
-            if ctx.as_of <= when <= horizon:
+            events_on[theme].append((when, event))
+            if when and ctx.as_of <= when <= horizon:
                 planned.add(theme)
     for theme in ctx.nodes("Theme"):
         family = ctx.with_descendants(theme)
         if planned.isdisjoint(family):
-            events = [e for t in family for e in events_on.get(t, ())]
+            events = [found for t in family for found in events_on.get(t, ())]
             yield ctx.gap("theme-not-scheduled", theme,
                           f"No event on '{ctx.name(theme)}' is planned between {ctx.as_of.isoformat()} and "
-                          f"{horizon.isoformat()}.",
-                          "Put a session on it in the published six-month programme.", events)
+                          f"{horizon.isoformat()}{nearest_event(ctx, events)}.",
+                          "Put a session on it in the published programme.", [event for _, event in events])
+
+
+def _other_initiatives(ctx: GapContext, family: set[str], rel_type: str) -> list[str]:
+    """Initiatives that are not active but do link (``rel_type``) to the theme or population's family."""
+    active = ctx.active_initiatives
+    return sorted({i for node in family for i in ctx.sources(node, rel_type, "Initiative") if i not in active})
 
 
 def _has_left(ctx: GapContext, person: str) -> bool:

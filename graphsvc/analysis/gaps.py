@@ -20,11 +20,15 @@ from functools import cached_property
 
 import networkx as nx
 
-from .common import is_linked, label, linked, parse_date
+from .common import is_example_node, is_linked, label, linked, parse_date
 
-__all__ = ["RULES", "SEVERITIES", "Gap", "GapContext", "GapSettings", "Rule", "count_by_rule", "find_gaps"]
+__all__ = ["AS_OF_BOUNDS", "RULES", "SEVERITIES", "Gap", "GapContext", "GapSettings", "Rule", "count_by_rule",
+           "find_gaps"]
 
 SEVERITIES = ("high", "medium", "low")
+# Rules look up to ten years either side of as_of; this keeps that arithmetic inside the dates
+# Python can hold.
+AS_OF_BOUNDS = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
 CLOSED_ACTION = frozenset({"done", "cancelled"})
 LIVE_INITIATIVE = frozenset({"proposed", "active", "paused"})
 SENIOR = frozenset({"board", "executive"})
@@ -49,10 +53,12 @@ class Gap:
     message: str
     fix: str
     related: list[str] = field(default_factory=list)
+    example: bool = False  # the subject is fictional example data (DESIGN.md §9: marked wherever shown)
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "subject": self.subject,
-                "message": self.message, "fix": self.fix, "related": self.related}
+        found = {"rule": self.rule, "severity": self.severity, "subject": self.subject,
+                 "message": self.message, "fix": self.fix, "related": self.related}
+        return {**found, "example": True} if self.example else found
 
 
 @dataclass(frozen=True)
@@ -254,7 +260,8 @@ class GapContext:
 
     def gap(self, rule_id: str, node: str, message: str, fix: str, related: Iterable[str] = ()) -> Gap:
         rule = RULES[rule_id]
-        return Gap(rule.id, rule.severity, self.subject(node), message, fix, sorted(set(related)) if related else [])
+        return Gap(rule.id, rule.severity, self.subject(node), message, fix, sorted(set(related)) if related else [],
+                   is_example_node(self.graph, node))
 
 
 def gap_rule(rule_id: str, severity: str, subject_type: str, summary: str):

@@ -9,70 +9,36 @@ populations times places) or why (actions: themes times recommendations and outc
 by rarity (idf), each also bringing what it is PART_OF. who: partner organisations (actions: owners). Each item is
 one sparse vector whose dot products are the scores; ``cosine_join`` (from ``similarity``) finds the pairs
 above a threshold by prefix filtering (AllPairs) without losing any, and ``brute_force_overlaps`` scores every pair.
+``overlaps_of`` scores one record against the items sharing a feature with it only (``join_one``). Each side names
+its leads and carries ``example: true`` when it is an example record; example records pair only with each other.
 Reviews are read from the graph: OVERLAP_REVIEWED (either way) marks a pair, ``distinct`` pairs are left
 out unless asked for, and ALIGNED_WITH counts as ``aligned`` when there is no OVERLAP_REVIEWED.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .common import label
-from .similarity import _EPS, _concat, _csr, _norms, cosine_join
+from .overlap_items import PROFILES, Items, Profile, is_example, note_review, prepare, reviews_by_pair
+from .similarity import _EPS, _concat, _csr, _pair_dots, cosine_join, join_one
 
-__all__ = ["DEFAULT_MIN_SCORE", "KINDS", "PROFILES", "Facet", "Profile", "brute_force_overlaps", "cosine_join",
-           "find_overlaps", "pair_review"]
+__all__ = ["DEFAULT_MIN_SCORE", "KINDS", "PROFILES", "brute_force_overlaps", "cosine_join", "find_overlaps",
+           "is_example", "kind_of", "overlaps_of", "pair_review", "side"]
 
 DEFAULT_MIN_SCORE = {"initiative": 0.4, "action": 0.45, "record": 0.85}
 KINDS = tuple(DEFAULT_MIN_SCORE)
-REVIEWED, ALIGNED = "OVERLAP_REVIEWED", "ALIGNED_WITH"
-
-
-@dataclass(frozen=True)
-class Facet:
-    key: str  # its name in ``reasons``
-    role: str  # "what" times "where" (or "why") is the scope; "who" is compared on its own
-    relationships: frozenset[str]
-    incoming: bool  # the neighbour is at the start of the relationship (partners, owners)
-    node_type: str | None = None  # the neighbour's type, when it matters
-
-
-@dataclass(frozen=True)
-class Profile:
-    node_type: str
-    facets: tuple[Facet, ...]
-    text: float = 0.4  # the weights of the three similarities, summing to 1
-    scope: float = 0.5
-    who: float = 0.1
-
-
-PROFILES = {
-    "initiative": Profile("Initiative", (
-        Facet("themes", "what", frozenset({"ADDRESSES"}), False, "Theme"),
-        Facet("populations", "what", frozenset({"SERVES"}), False, "Population"),
-        Facet("places", "where", frozenset({"OPERATES_IN"}), False, "Place"),
-        Facet("partners", "who", frozenset({"LEADS", "PARTNERS_IN", "FUNDS"}), True, "Organisation"),
-    )),
-    "action": Profile("Action", (
-        Facet("recommendations", "why", frozenset({"IMPLEMENTS"}), False, "Recommendation"),
-        Facet("themes", "what", frozenset({"ADDRESSES"}), False, "Theme"),
-        Facet("outcomes", "why", frozenset({"CONTRIBUTES_TO"}), False, "Outcome"),
-        Facet("owners", "who", frozenset({"ACCOUNTABLE_FOR", "RESPONSIBLE_FOR"}), True),
-    )),
-}
 
 
 def find_overlaps(graph: nx.MultiDiGraph, kind: str = "initiative", min_score: float | None = None,
                   limit: int | None = None, include_reviewed: bool = False) -> list[dict]:
     """Pairs of one kind scoring at least ``min_score``, best first, each with its reasons and review.
 
-    An entry is ``{"a": {id, name}, "b": {id, name}, "type", "score", "reasons", "review"}``; the
-    review is None or ``{"decision", "note", "relationship"}``. Kind ``record`` finds duplicates.
+    An entry is ``{"a": side, "b": side, "type", "score", "reasons", "review"}``, each side as ``side``
+    gives it (with its leads); the review is None or ``{"decision", "note", "relationship"}``. Kind
+    ``record`` finds duplicates. An example record is never paired with a real one.
 
     >>> find_overlaps(nx.MultiDiGraph(), "initiative")
     []
@@ -100,6 +66,64 @@ def brute_force_overlaps(graph: nx.MultiDiGraph, kind: str = "initiative", min_s
     return _overlaps(graph, PROFILES[kind], threshold, None, include_reviewed, _all_pairs)
 
 
+def overlaps_of(graph: nx.MultiDiGraph, node: str, min_score: float | None = None, limit: int | None = None,
+                include_reviewed: bool = False) -> list[dict]:
+    """The pairs one initiative or action forms, scored as ``find_overlaps`` scores them, best first.
+
+    Only the items sharing a word, a tag or a partner with ``node`` are scored (an item sharing none
+    scores 0). Raises KeyError for a node not in the graph and ValueError for a type without overlaps.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("i1", type="Initiative", name="Maternity equity")
+    >>> g.add_node("i2", type="Initiative", name="Maternity equity programme")
+    >>> [(e["a"]["id"], e["b"]["id"]) for e in overlaps_of(g, "i2", min_score=0.2)]
+    [('i1', 'i2')]
+    """
+    kind = kind_of(graph, node)
+    if kind is None:
+        raise ValueError(f"{graph.nodes[node].get('type')} records have no overlaps; "
+                         f"only {', '.join(p.node_type for p in PROFILES.values())} do")
+    profile, threshold = PROFILES[kind], _threshold(kind, min_score)
+    items = prepare(graph, profile)
+    row = items.ids.index(node)
+    others, scores = join_one(items.vectors, row, threshold)
+    reviewed = [items.reviews.get(tuple(sorted((node, items.ids[j])))) for j in others.tolist()]
+    shown = (items.examples[others] == items.examples[row]) & np.array(
+        [include_reviewed or not review or review["decision"] != "distinct" for review in reviewed], dtype=bool)
+    others, scores = others[shown], scores[shown]
+    order = np.lexsort((np.array(items.ids, dtype=str)[others], -np.round(scores, 9)))[:limit]
+    rows, cols = np.full(len(order), row), others[order]
+    return _entries(graph, profile, items, rows, cols, scores[order])
+
+
+def kind_of(graph: nx.MultiDiGraph, node: str) -> str | None:
+    """The overlap kind of ``node`` (``initiative`` or ``action``), or None; KeyError if it is not in the graph."""
+    node_type = graph.nodes[node].get("type")
+    return next((kind for kind, profile in PROFILES.items() if profile.node_type == node_type), None)
+
+
+def side(graph: nx.MultiDiGraph, node: str, leads: str | None = None) -> dict:
+    """One side of a pair: ``{id, name}``, with ``leads`` when a relationship type names them (who leads an
+    initiative, who is accountable for an action: ``[{id, type, name}]``), and ``example: true`` on example
+    records, so fictional records are never read as real ones.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("i1", type="Initiative", name="Maternity equity", example=True)
+    >>> g.add_node("o1", type="Organisation", name="Example Trust", example=True)
+    >>> _ = g.add_edge("o1", "i1", type="LEADS")
+    >>> side(g, "i1", "LEADS")
+    {'id': 'i1', 'name': 'Maternity equity', 'leads': [{'id': 'o1', 'type': 'Organisation', \
+'name': 'Example Trust', 'example': True}], 'example': True}
+    """
+    ref = {"id": node, "name": label(graph, node)}
+    if leads:
+        sources = {source for source, _, kind in graph.in_edges(node, data="type") if kind == leads}
+        ref["leads"] = sorted((_marked(graph, other, {"id": other, "type": graph.nodes[other].get("type"),
+                                                      "name": label(graph, other)}) for other in sources),
+                              key=lambda lead: (lead["name"].lower(), lead["id"]))
+    return _marked(graph, node, ref)
+
+
 def pair_review(graph: nx.MultiDiGraph, a: str, b: str) -> dict | None:
     """The review of the pair ``a``, ``b`` recorded in the graph (either way round), or None.
 
@@ -112,8 +136,8 @@ def pair_review(graph: nx.MultiDiGraph, a: str, b: str) -> dict | None:
     noted: dict = {}
     for source, target in ((a, b), (b, a)):
         for key, attrs in graph.succ[source].get(target, {}).items() if source in graph else ():
-            _note_review(noted, source, target, key, attrs)
-    return next(iter(_reviews(noted).values()), None)
+            note_review(noted, source, target, key, attrs)
+    return next(iter(reviews_by_pair(noted).values()), None)
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -125,35 +149,41 @@ def _threshold(kind: str, min_score: float | None) -> float:
 
 
 def _overlaps(graph, profile: Profile, threshold: float, limit, include_reviewed: bool, join) -> list[dict]:
-    ids, texts, sets, reviews = _collect(graph, profile)
+    items = prepare(graph, profile)
+    ids = items.ids
     if len(ids) < 2:
         return []
-    text = _tfidf(texts)
-    vectors = _vectors(profile, text, sets)
     index = {node: position for position, node in enumerate(ids)}
-    hidden = [_pair_key(*sorted((index[a], index[b])), len(ids)) for (a, b), review in reviews.items()
+    hidden = [_pair_key(*sorted((index[a], index[b])), len(ids)) for (a, b), review in items.reviews.items()
               if review["decision"] == "distinct" and not include_reviewed]
     # With a limit, try high thresholds first: the best pairs are the cheapest to find.
     cuts = [cut for cut in (0.8, 0.65, 0.5) if cut > threshold and limit and join is cosine_join]
     for cut in [*cuts, threshold]:
-        rows, cols, scores = join(vectors, cut)
-        shown = ~np.isin(_pair_key(rows, cols, len(ids)), hidden)
+        rows, cols, scores = join(items.vectors, cut)
+        # Real and example records never pair: a fictional twin is no overlap, and no review could join them.
+        shown = ~np.isin(_pair_key(rows, cols, len(ids)), hidden) & (items.examples[rows] == items.examples[cols])
         if limit is None or shown.sum() >= limit:
             break
     rows, cols, scores = rows[shown], cols[shown], scores[shown]
     rank = np.argsort(np.argsort(np.array(ids, dtype=str), kind="stable"))  # ties go by ids
     first, second = np.minimum(rank[rows], rank[cols]), np.maximum(rank[rows], rank[cols])
     order = np.lexsort((second, first, -np.round(scores, 9)))[:limit]
-    rows, cols, scores = rows[order], cols[order], scores[order]
+    return _entries(graph, profile, items, rows[order], cols[order], scores[order])
+
+
+def _entries(graph, profile: Profile, items: Items, rows, cols, scores) -> list[dict]:
+    """The answer's entries for the pairs of item positions ``rows[k]``, ``cols[k]``."""
     found = []
     for i, j, score, cosine in zip(rows.tolist(), cols.tolist(), scores.tolist(),
-                                   _pair_dots(text, rows, cols).tolist(), strict=True):
-        pair = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
+                                   _pair_dots(items.text, rows, cols).tolist(), strict=True):
+        first, second = (i, j) if items.ids[i] < items.ids[j] else (j, i)
+        pair = (items.ids[first], items.ids[second])
         reasons = {facet.key: _shared(graph, column[i] & column[j])
-                   for facet, column in zip(profile.facets, sets, strict=True)}
+                   for facet, column in zip(profile.facets, items.sets, strict=True)}
         reasons["text"] = round(min(cosine, 1.0), 4)
-        found.append({"a": _ref(graph, pair[0]), "b": _ref(graph, pair[1]), "type": profile.node_type,
-                      "score": round(min(score, 1.0), 4), "reasons": reasons, "review": reviews.get(pair)})
+        found.append({"a": side(graph, pair[0], profile.leads), "b": side(graph, pair[1], profile.leads),
+                      "type": profile.node_type, "score": round(min(score, 1.0), 4), "reasons": reasons,
+                      "review": items.reviews.get(pair)})
     return found
 
 
@@ -168,127 +198,15 @@ def _all_pairs(m: sp.csr_matrix, threshold: float, chunk: int = 1024) -> tuple[n
     return _concat(found)
 
 
-def _collect(graph, profile: Profile) -> tuple[list[str], list[str], list[list[set]], dict]:
-    """Ids, texts, each facet's sets of neighbours and the reviews, in one pass over the items' edges.
-
-    Themes, populations, places and the like bring the nodes they are PART_OF too, so work in a ward
-    shares its borough with borough-wide work.
-    """
-    facet_of = {(rel, facet.incoming): (position, facet) for position, facet in enumerate(profile.facets)
-                for rel in facet.relationships}
-    ids, texts, sets, reviews, wider = [], [], [[] for _ in profile.facets], {}, {}
-    for node, data in graph.nodes(data=True):
-        if data.get("type") != profile.node_type:
-            continue
-        ids.append(node)
-        texts.append(f"{label(graph, node)} {data.get('description') or ''}")
-        found = [set() for _ in profile.facets]
-        for incoming, adjacency in ((False, graph.succ[node]), (True, graph.pred[node])):
-            for other, edges in adjacency.items():
-                other_type = graph.nodes[other].get("type")
-                for key, attrs in edges.items():
-                    if not incoming and other_type == profile.node_type:
-                        _note_review(reviews, node, other, key, attrs)
-                    position, facet = facet_of.get((attrs.get("type"), incoming), (None, None))
-                    if facet is not None and facet.node_type in (None, other_type):
-                        found[position].add(other)
-                        if facet.role != "who":
-                            found[position].update(_ancestors(graph, other, wider))
-        for column, items in zip(sets, found, strict=True):
-            column.append(items)
-    return ids, texts, sets, _reviews(reviews)
-
-
-def _ancestors(graph, node: str, memo: dict[str, frozenset]) -> frozenset:
-    """Every node of the same type that ``node`` is PART_OF, directly or not (cycles tolerated)."""
-    if node not in memo:
-        memo[node] = frozenset()  # stops a cycle while this one is worked out
-        kind, found = graph.nodes[node].get("type"), set()
-        for _, parent, rel in graph.out_edges(node, data="type"):
-            if rel == "PART_OF" and parent != node and graph.nodes[parent].get("type") == kind:
-                found |= {parent} | _ancestors(graph, parent, memo)
-        memo[node] = frozenset(found)
-    return memo[node]
-
-
-def _note_review(reviews: dict, node: str, other: str, key: str, attrs: dict) -> None:
-    if attrs.get("type") in (REVIEWED, ALIGNED) and node != other:
-        pair = (node, other) if node < other else (other, node)
-        decision = attrs.get("decision") if attrs["type"] == REVIEWED else "aligned"
-        reviews[(attrs["type"] == REVIEWED, pair)] = {"decision": decision, "note": attrs.get("note"),
-                                                      "relationship": key}
-
-
-def _reviews(noted: dict) -> dict[tuple[str, str], dict]:
-    """One review per pair; an OVERLAP_REVIEWED wins over an ALIGNED_WITH."""
-    return {pair: review for (_, pair), review in sorted(noted.items(), key=lambda item: item[0][0])}
-
-
-def _tfidf(texts: list[str]) -> sp.csr_matrix:
-    try:
-        return TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float64).fit_transform(texts)
-    except ValueError:  # no words at all (empty, or only stop words)
-        return sp.csr_matrix((len(texts), 0))
-
-
-def _vectors(profile: Profile, text: sp.csr_matrix, sets: list[list[set]]) -> sp.csr_matrix:
-    """Each item's vector: its parts scaled by the square roots of their weights, so dot products are scores."""
-    parts = {role: _tag_matrix([column for facet, column in zip(profile.facets, sets, strict=True)
-                                if facet.role == role]) for role in ("what", "where", "why", "who")}
-    scope = parts["what"]
-    for factor in (parts["where"], parts["why"]):
-        scope = scope if factor is None else _row_kron(scope, factor)
-    return sp.hstack([np.sqrt(weight) * part for weight, part in
-                      ((profile.text, text), (profile.scope, scope), (profile.who, parts["who"]))
-                      if part is not None], format="csr")
-
-
-def _tag_matrix(columns: list[list[set]]) -> sp.csr_matrix | None:
-    """Unit rows over the items' tags, each tag weighted by its rarity (smooth idf, as in TF-IDF)."""
-    if not columns:
-        return None
-    vocabulary: dict[tuple[int, str], int] = {}
-    rows = [row for column in columns for row, items in enumerate(column) for _ in items]
-    indices = [vocabulary.setdefault((position, item), len(vocabulary))
-               for position, column in enumerate(columns) for items in column for item in items]
-    matrix = _csr(sp.coo_matrix((np.ones(len(rows)), (rows, indices)), shape=(len(columns[0]), len(vocabulary))))
-    counts = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    matrix.data *= np.log((1 + matrix.shape[0]) / (1 + counts[matrix.indices])) + 1
-    norms = _norms(matrix)
-    return sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ matrix
-
-
-def _row_kron(a: sp.csr_matrix, b: sp.csr_matrix) -> sp.csr_matrix:
-    """Row-wise Kronecker product: the dot products of its rows are those of ``a``'s times ``b``'s.
-
-    >>> _row_kron(sp.csr_matrix([[1.0, 2.0]]), sp.csr_matrix([[3.0, 0.0]])).toarray()
-    array([[3., 0., 6., 0.]])
-    """
-    a, b = _csr(a), _csr(b)
-    counts_b = np.diff(b.indptr)
-    sizes = np.diff(a.indptr) * counts_b
-    row = np.repeat(np.arange(a.shape[0]), sizes)
-    offset = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    at_a = a.indptr[row] + offset // np.maximum(counts_b, 1)[row]
-    at_b = b.indptr[row] + offset % np.maximum(counts_b, 1)[row]
-    indices = a.indices[at_a].astype(np.int64) * b.shape[1] + b.indices[at_b]
-    return sp.csr_matrix((a.data[at_a] * b.data[at_b], indices, np.concatenate([[0], np.cumsum(sizes)])),
-                         shape=(a.shape[0], a.shape[1] * b.shape[1]))
-
-
-def _pair_dots(m: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 100_000) -> np.ndarray:
-    m = _csr(m)
-    return np.concatenate([np.zeros(0)] + [np.asarray(m[rows[k:k + chunk]].multiply(m[cols[k:k + chunk]])
-                                                      .sum(axis=1)).ravel() for k in range(0, len(rows), chunk)])
-
-
 def _pair_key(rows, cols, n: int):
     return np.asarray(rows, dtype=np.int64) * n + np.asarray(cols, dtype=np.int64)
 
 
 def _shared(graph, nodes: set) -> list[dict]:
-    return sorted((_ref(graph, node) for node in nodes), key=lambda ref: (ref["name"].lower(), ref["id"]))
+    return sorted((side(graph, node) for node in nodes), key=lambda ref: (ref["name"].lower(), ref["id"]))
 
 
-def _ref(graph, node: str) -> dict:
-    return {"id": node, "name": label(graph, node)}
+def _marked(graph, node: str, ref: dict) -> dict:
+    if is_example(graph, node):
+        ref["example"] = True
+    return ref

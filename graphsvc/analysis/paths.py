@@ -2,7 +2,8 @@
 
 Relationship direction is ignored when walking (a person WORKS_FOR an organisation that LEADS an
 initiative connects the person to the initiative), but every relationship is reported in its stored
-direction. Each search spends from a work budget (adjacency entries scanned) and raises
+direction. By default a path follows the *working* links between people, organisations, groups and
+their work (see :func:`walkable`). Each search spends from a work budget (adjacency entries scanned) and raises
 :class:`~graphsvc.errors.TooExpensive` rather than running on: a query never hangs.
 
 The walk reads the MultiDiGraph's adjacency dicts directly (``_succ``/``_pred``, as networkx's own
@@ -17,9 +18,20 @@ from collections.abc import Callable, Collection, Iterable
 import networkx as nx
 
 from ..errors import NotFound, TooExpensive
-from .common import label
+from .common import is_example_node, label
 
-__all__ = ["WorkBudget", "describe_path", "k_shortest_paths", "neighbourhood", "node_summary"]
+__all__ = ["AWARENESS_LINKS", "CONTEXT_LINKS", "WorkBudget", "adjacency", "describe_path", "k_shortest_paths",
+           "neighbourhood", "node_summary", "walkable"]
+
+Follows = Callable[[str | None, str, str], bool]  # (relationship type, one end, other end) -> may a walk take it
+
+# Someone was told or asked about the work, not doing it: a path through these would claim a working
+# tie that is not there, so no default walk takes them.
+AWARENESS_LINKS = frozenset({"INFORMED_OF", "CONSULTED_ON"})
+# What work is about (themes, populations, places, sources, findings): hubs that touch everyone on a
+# subject, so a hop through one says nothing about who works with whom. A default walk takes them only
+# to reach its own ends (a path *to* a theme ends with ADDRESSES), never in the middle.
+CONTEXT_LINKS = frozenset({"ADDRESSES", "SERVES", "OPERATES_IN", "FROM_SOURCE", "RESPONDS_TO"})
 
 PATH_BUDGET = 3_000_000  # adjacency entries one path query may scan (about a second of work)
 NEIGHBOURHOOD_BUDGET = 2_000_000
@@ -40,11 +52,29 @@ class WorkBudget:
 
 
 def node_summary(graph: nx.MultiDiGraph, node: str) -> dict:
-    """``{id, type, name}`` for a node."""
-    return {"id": node, "type": graph.nodes[node].get("type"), "name": label(graph, node)}
+    """``{id, type, name}`` for a node, with ``example: true`` when it is fictional example data."""
+    found = {"id": node, "type": graph._node[node].get("type"), "name": label(graph, node)}
+    return {**found, "example": True} if is_example_node(graph, node) else found
 
 
-def describe_path(graph: nx.MultiDiGraph, nodes: list[str], rel_types: Collection[str] | None = None) -> dict:
+def walkable(rel_types: Collection[str] | None = None, ends: Collection[str] = ()) -> Follows:
+    """Which relationships a walk may take. Given ``rel_types``: exactly those, anywhere. By default:
+    every type but the awareness links, and the context links only where they touch one of ``ends``.
+
+    >>> follows = walkable(ends={"theme"})
+    >>> follows("WORKS_FOR", "p", "o"), follows("INFORMED_OF", "p", "a"), follows("ADDRESSES", "i", "theme")
+    (True, False, True)
+    >>> follows("ADDRESSES", "i", "other-theme")
+    False
+    """
+    if rel_types:
+        allowed = frozenset(rel_types)
+        return lambda kind, u, v: kind in allowed
+    ends = frozenset(ends)
+    return lambda kind, u, v: kind not in AWARENESS_LINKS and (kind not in CONTEXT_LINKS or u in ends or v in ends)
+
+
+def describe_path(graph: nx.MultiDiGraph, nodes: list[str], follows: Follows | None = None) -> dict:
     """A node path as ``{hops, nodes, relationships}``, each hop one relationship in its stored direction.
 
     Where several relationships join two nodes, the first by (type, id) is shown.
@@ -54,13 +84,14 @@ def describe_path(graph: nx.MultiDiGraph, nodes: list[str], rel_types: Collectio
     >>> [r["id"] for r in describe_path(g, ["o", "p"])["relationships"]]
     ['r1']
     """
-    hops = [_relationship_between(graph, u, v, rel_types) for u, v in zip(nodes, nodes[1:], strict=False)]
+    hops = [_relationship_between(graph, u, v, follows) for u, v in zip(nodes, nodes[1:], strict=False)]
     return {"hops": len(hops), "nodes": [node_summary(graph, n) for n in nodes], "relationships": hops}
 
 
 def k_shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, k: int = 3, max_hops: int = 4,
                      rel_types: Collection[str] | None = None, budget: int = PATH_BUDGET) -> list[dict]:
-    """Up to ``k`` shortest simple paths of at most ``max_hops``, shortest first, direction ignored.
+    """Up to ``k`` shortest simple paths of at most ``max_hops``, shortest first, direction ignored,
+    following ``rel_types`` or by default the working links (:func:`walkable`).
 
     Yen's algorithm (with Lawler's saving: each path is only deviated from its own deviation point
     onwards); every search is a hop-capped bidirectional BFS that grows the side with less adjacency.
@@ -70,8 +101,8 @@ def k_shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, k: int = 
     [['a', 'b', 'c'], ['a', 'd', 'e', 'c']]
     """
     _require(graph, source, target)
-    allowed = set(rel_types) if rel_types else None
-    adjacent = _adjacency(graph, allowed)
+    follows = walkable(rel_types, ends=(source, target))
+    adjacent = adjacency(graph, follows)
     work = WorkBudget(budget, "This path search")
     first = _bidirectional(graph, adjacent, source, target, max_hops, set(), set(), work)
     if first is None:
@@ -94,7 +125,7 @@ def k_shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, k: int = 
             break
         _, best, deviation = heapq.heappop(candidates)
         accepted.append((list(best), deviation))
-    return [describe_path(graph, path, allowed) for path, _ in accepted]
+    return [describe_path(graph, path, follows) for path, _ in accepted]
 
 
 def neighbourhood(graph: nx.MultiDiGraph, center: str, depth: int = 1, rel_types: Collection[str] | None = None,
@@ -106,8 +137,8 @@ def neighbourhood(graph: nx.MultiDiGraph, center: str, depth: int = 1, rel_types
     ['b', 'a', 'c']
     """
     _require(graph, center)
-    allowed = set(rel_types) if rel_types else None
-    adjacent = _adjacency(graph, allowed)
+    allowed = set(rel_types) if rel_types else None  # everything around the node, unless narrowed
+    adjacent = adjacency(graph, walkable(allowed) if allowed else None)
     work = WorkBudget(budget, "This neighbourhood")
     found, frontier, truncated = {center: 0}, [center], False
     for hop in range(1, depth + 1):
@@ -144,15 +175,16 @@ def _degree(graph: nx.MultiDiGraph, node: str) -> int:
     return len(graph._succ[node]) + len(graph._pred[node])
 
 
-def _adjacency(graph: nx.MultiDiGraph, allowed: set[str] | None) -> Callable[[str], Iterable[str]]:
-    """node -> its neighbours either way (repeats possible), through relationships of allowed types."""
+def adjacency(graph: nx.MultiDiGraph, follows: Follows | None) -> Callable[[str], Iterable[str]]:
+    """node -> its neighbours either way (repeats possible), through relationships a walk ``follows``
+    (every relationship when None)."""
     succ, pred = graph._succ, graph._pred
-    if allowed is None:
+    if follows is None:
         return lambda node: [*succ[node], *pred[node]]
 
     def adjacent(node: str) -> list[str]:
         return [other for side in (succ[node], pred[node]) for other, keyed in side.items()
-                if any(data.get("type") in allowed for data in keyed.values())]
+                if any(follows(data.get("type"), node, other) for data in keyed.values())]
 
     return adjacent
 
@@ -193,10 +225,10 @@ def _walk(parents: dict, node: str) -> list[str]:
     return path
 
 
-def _relationship_between(graph: nx.MultiDiGraph, u: str, v: str, allowed: Collection[str] | None) -> dict:
+def _relationship_between(graph: nx.MultiDiGraph, u: str, v: str, follows: Follows | None) -> dict:
     options = [(data.get("type"), key, a, b) for a, b in ((u, v), (v, u))
                for key, data in graph._succ[a].get(b, {}).items()
-               if allowed is None or data.get("type") in allowed]
+               if follows is None or follows(data.get("type"), u, v)]
     kind, key, a, b = min(options, key=lambda option: (str(option[0]), str(option[1])))
     return {"id": key, "type": kind, "from": a, "to": b}
 

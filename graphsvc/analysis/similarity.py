@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["cosine_join"]
+__all__ = ["cosine_join", "join_one"]
 
 _EPS = 1e-9  # tolerance on the threshold, so that float rounding never decides a pair
 
@@ -63,6 +63,24 @@ def cosine_join(matrix: sp.spmatrix, threshold: float, chunk: int = 512) -> tupl
         keep = scores >= threshold - _EPS
         found.append((rows[keep], cols[keep], scores[keep]))
     return _concat(found)
+
+
+def join_one(matrix: sp.spmatrix, row: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """The other rows whose dot product with ``row`` is at least ``threshold``: arrays ``(j, dot product)``.
+
+    Only the rows sharing a feature with ``row`` (its columns, read as an inverted index) are scored;
+    every other row's dot product is zero.
+
+    >>> [a.tolist() for a in join_one(sp.csr_matrix([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]]), 1, 0.7)]
+    [[2], [0.8]]
+    """
+    m = _csr(matrix)
+    features = m[row]
+    block = m.tocsc()[:, features.indices].tocsr()  # the candidates' entries on the row's features
+    candidates = np.flatnonzero(np.diff(block.indptr))
+    scores = block[candidates] @ features.data
+    keep = (candidates != row) & (scores >= threshold - _EPS)
+    return candidates[keep], scores[keep]
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -107,6 +125,30 @@ def _prefix_dots(block: sp.csr_matrix, columns: np.ndarray, prefix: sp.csr_matri
     where[columns] = np.arange(len(columns))
     values = block[:, columns].toarray()[rows[pair], where[prefix.indices[position]]] * prefix.data[position]
     return np.bincount(pair, weights=values, minlength=len(rows))
+
+
+def _row_kron(a: sp.csr_matrix, b: sp.csr_matrix) -> sp.csr_matrix:
+    """Row-wise Kronecker product: the dot products of its rows are those of ``a``'s times ``b``'s.
+
+    >>> _row_kron(sp.csr_matrix([[1.0, 2.0]]), sp.csr_matrix([[3.0, 0.0]])).toarray()
+    array([[3., 0., 6., 0.]])
+    """
+    a, b = _csr(a), _csr(b)
+    counts_b = np.diff(b.indptr)
+    sizes = np.diff(a.indptr) * counts_b
+    row = np.repeat(np.arange(a.shape[0]), sizes)
+    offset = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    at_a = a.indptr[row] + offset // np.maximum(counts_b, 1)[row]
+    at_b = b.indptr[row] + offset % np.maximum(counts_b, 1)[row]
+    indices = a.indices[at_a].astype(np.int64) * b.shape[1] + b.indices[at_b]
+    return sp.csr_matrix((a.data[at_a] * b.data[at_b], indices, np.concatenate([[0], np.cumsum(sizes)])),
+                         shape=(a.shape[0], a.shape[1] * b.shape[1]))
+
+
+def _pair_dots(m: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 100_000) -> np.ndarray:
+    m = _csr(m)
+    return np.concatenate([np.zeros(0)] + [np.asarray(m[rows[k:k + chunk]].multiply(m[cols[k:k + chunk]])
+                                                      .sum(axis=1)).ravel() for k in range(0, len(rows), chunk)])
 
 
 def _csr(matrix) -> sp.csr_matrix:

@@ -7,6 +7,7 @@ from flask import Flask
 from ..app import get_service
 from .accountability import blp as accountability_blp
 from .connections import connections_blueprint
+from .erasure import blp as erasure_blp
 from .errors import GraphApi, register_error_handlers
 from .export import export_blueprint
 from .gaps import gaps_blueprint
@@ -18,6 +19,7 @@ from .nodes import node_blueprint, nodes_blp
 from .overlaps import overlaps_blueprint
 from .relationships import relationships_blueprint
 from .reports import reports_blueprint
+from .search import search_blueprint
 from .security import register_security
 from .tokens import blp as tokens_blp
 
@@ -52,4 +54,6 @@ def register_api(app: Flask) -> GraphApi:
     api.register_blueprint(reports_blueprint(service))
     api.register_blueprint(export_blueprint(service))
     api.register_blueprint(imports_blueprint(service))
+    api.register_blueprint(search_blueprint(service))
+    api.register_blueprint(erasure_blp)
     return api

@@ -18,7 +18,7 @@ from ..accountability import (
     set_owner,
 )
 from ..app import get_service
-from ..schemas import ID_PATTERN
+from ..schemas import id_validator
 from .identity import current_actor
 from .nodes import IF_MATCH
 from .security import requires
@@ -28,7 +28,7 @@ __all__ = ["blp"]
 blp = Blueprint("accountability", __name__, url_prefix="/api/v1/actions",
                 description="One accountable owner per action, plus responsible, consulted and informed parties.")
 
-_ID = {"validate": validate.Regexp(ID_PATTERN, error="Not a valid id.")}
+_ID = {"validate": id_validator("Not a valid id.")}
 
 
 class PartySchema(Schema):

@@ -1,8 +1,10 @@
 """Connections: paths, neighbourhoods, brokers, communities, the coverage matrix and who to talk to.
 
 Views are thin: validate the query, read the caught-up projection, call a pure analysis from
-graphsvc/analysis, shape the answer. Whole-graph analyses (brokers, communities) are memoised per
-process by the projection's seq; see :class:`_Memo` for how large graphs stay responsive.
+graphsvc/analysis, shape the answer. Every query takes ``examples`` (default true): false answers from
+the projection without the fictional example records. Whole-graph analyses (brokers, communities)
+are memoised per process by the projection's seq and that flag; see :class:`_Memo` for how large
+graphs stay responsive.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 from webargs.fields import DelimitedList
 
-from ..analysis.centrality import betweenness, brokers, communities, graph_index, partition
+from ..analysis.centrality import BROKER_TYPES, betweenness, brokers, communities, graph_index, partition
 from ..analysis.coverage import contacts, coverage, initiative_links
-from ..analysis.paths import k_shortest_paths, neighbourhood, node_summary
+from ..analysis.paths import AWARENESS_LINKS, CONTEXT_LINKS, k_shortest_paths, neighbourhood, node_summary
 from ..app import get_service
-from ..schemas import ID_PATTERN
+from ..schemas import id_validator
 from ..service import GraphService
 
 __all__ = ["connections_blueprint"]
@@ -35,6 +37,8 @@ def connections_blueprint(service: GraphService) -> Blueprint:
                     description="How things connect: paths, neighbourhoods, brokers, communities, coverage, contacts.")
     vocabulary, memo = service.vocabulary, _Memo()
     query = _QuerySchemas(vocabulary)
+    working = sorted(set(vocabulary.relationship_types) - AWARENESS_LINKS - CONTEXT_LINKS)
+    at_ends = sorted(CONTEXT_LINKS & set(vocabulary.relationship_types))
 
     @blp.route("/paths")
     class Paths(MethodView):
@@ -42,10 +46,11 @@ def connections_blueprint(service: GraphService) -> Blueprint:
         @blp.response(200, PathsAnswer)
         def get(self, args):
             """Up to k shortest paths between two nodes (direction ignored), shortest first."""
-            graph = get_service().graph()
+            graph = get_service().graph(examples=args["examples"])
             found = k_shortest_paths(graph, args["from_"], args["to"], args["k"], args["max_hops"], args.get("types"))
             return {"from": node_summary(graph, args["from_"]), "to": node_summary(graph, args["to"]), "k": args["k"],
-                    "max_hops": args["max_hops"], "types": args.get("types") or [], "paths": found}
+                    "max_hops": args["max_hops"], "types": args.get("types") or working,
+                    "types_at_ends": [] if args.get("types") else at_ends, "paths": found}
 
     @blp.route("/nodes/<node_id>/neighbourhood")
     class Neighbourhood(MethodView):
@@ -53,7 +58,8 @@ def connections_blueprint(service: GraphService) -> Blueprint:
         @blp.response(200, NeighbourhoodAnswer)
         def get(self, args, node_id):
             """The nodes within `depth` hops, nearest first (at most `limit`), and the relationships among them."""
-            found = neighbourhood(get_service().graph(), node_id, args["depth"], args.get("types"), args["limit"])
+            graph = get_service().graph(examples=args["examples"])
+            found = neighbourhood(graph, node_id, args["depth"], args.get("types"), args["limit"])
             return {**found, "depth": args["depth"]}
 
     @blp.route("/brokers")
@@ -62,10 +68,11 @@ def connections_blueprint(service: GraphService) -> Blueprint:
         @blp.response(200, BrokersAnswer)
         def get(self, args):
             """Nodes ranked by betweenness centrality: who sits on the paths between others."""
-            service = get_service()
-            graph = service.graph()
-            seq, centrality = memo.get("brokers", service.projection.seq, graph, betweenness)
-            return {**brokers(graph, args.get("type"), args["limit"], centrality), "as_of_seq": seq}
+            service, examples = get_service(), args["examples"]
+            graph = service.graph(examples=examples)
+            seq, centrality = memo.get("brokers", examples, service.projection.seq, graph, betweenness)
+            types = {args["type"]} if args.get("type") else BROKER_TYPES
+            return {**brokers(graph, types, args["limit"], centrality), "as_of_seq": seq}
 
     @blp.route("/communities")
     class Communities(MethodView):
@@ -73,10 +80,10 @@ def connections_blueprint(service: GraphService) -> Blueprint:
         @blp.response(200, CommunitiesAnswer)
         def get(self, args):
             """Clusters of densely connected nodes (Louvain), labelled by their dominant theme and sector."""
-            service = get_service()
-            graph = service.graph()
-            seq, found = memo.get("communities", service.projection.seq, graph, partition)
-            key = ("described", service.projection.seq, seq, args["min_size"], args["limit"], args["members"])
+            service, examples = get_service(), args["examples"]
+            graph = service.graph(examples=examples)
+            seq, found = memo.get("communities", examples, service.projection.seq, graph, partition)
+            key = ("described", examples, service.projection.seq, seq, args["min_size"], args["limit"], args["members"])
             return memo.answer(key, lambda: {**communities(graph, args["min_size"], args["limit"], args["members"],
                                                            found), "as_of_seq": seq})
 
@@ -88,16 +95,20 @@ def connections_blueprint(service: GraphService) -> Blueprint:
             """Initiatives per (row, column) cell, e.g. Theme x Population, with the empty cells listed."""
             rows, cols = args["rows"], args["cols"]
             status = None if args["status"] == "any" else args["status"]
-            return coverage(get_service().graph(), rows, cols, initiative_links(vocabulary, rows),
-                            initiative_links(vocabulary, cols), status, args["rollup"])
+            graph = get_service().graph(examples=args["examples"])
+            return coverage(graph, rows, cols, initiative_links(vocabulary, rows), initiative_links(vocabulary, cols),
+                            status, args["rollup"])
 
     @blp.route("/people/<node_id>/contacts")
     class Contacts(MethodView):
         @blp.arguments(query.contacts, location="query", unknown=RAISE)
         @blp.response(200, ContactsAnswer)
         def get(self, args, node_id):
-            """The nearest people active on a theme, each with the path that connects them."""
-            return contacts(get_service().graph(), node_id, args["theme"], args["limit"], args["max_hops"])
+            """The nearest people active on a theme, each with the path that connects them (over working links)."""
+            graph = get_service().graph(examples=args["examples"])
+            found = contacts(graph, node_id, args["theme"], args["limit"], args["max_hops"],
+                             rel_types=args.get("types"))
+            return {**found, "types": args.get("types") or working}
 
     return blp
 
@@ -118,18 +129,19 @@ class _Memo:
         self._answers: dict[tuple, dict] = {}
         self._pool: ThreadPoolExecutor | None = None
 
-    def get(self, name: str, seq: int, graph, compute) -> tuple[int, object]:
+    def get(self, name: str, examples: bool, seq: int, graph, compute) -> tuple[int, object]:
+        key = (name, examples)  # with and without the example records are two graphs
         with self._lock:
-            done = self._results.get(name)
+            done = self._results.get(key)
             if done is not None and done[0] == seq:
                 return done
             if len(graph) <= BACKGROUND_NODES:  # (counting edges would itself take 0.2 s at 100k nodes)
-                self._results[name] = (seq, compute(graph_index(graph)))
-                return self._results[name]
-            job = self._jobs.get(name)
+                self._results[key] = (seq, compute(graph_index(graph)))
+                return self._results[key]
+            job = self._jobs.get(key)
             if job is None or job.done():
                 self._pool = self._pool or ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphsvc-memo")
-                job = self._jobs[name] = self._pool.submit(self._run, name, seq, compute, graph_index(graph))
+                job = self._jobs[key] = self._pool.submit(self._run, key, seq, compute, graph_index(graph))
         if done is not None:
             return done
         try:
@@ -150,11 +162,11 @@ class _Memo:
             self._answers[key] = value
         return value
 
-    def _run(self, name: str, seq: int, compute, frozen) -> tuple[int, object]:
+    def _run(self, key: tuple, seq: int, compute, frozen) -> tuple[int, object]:
         result = (seq, compute(frozen))
         with self._lock:
-            if name not in self._results or self._results[name][0] < seq:
-                self._results[name] = result
+            if key not in self._results or self._results[key][0] < seq:
+                self._results[key] = result
         return result
 
 
@@ -165,12 +177,20 @@ class _QuerySchemas:
         rel_types = sorted(vocabulary.relationship_types)
         statuses = list(vocabulary.node_types["Initiative"].properties["status"].values) + ["any"]
 
-        def types():
-            return DelimitedList(fields.String(validate=validate.OneOf(rel_types)),
-                                 metadata={"description": "Relationship types to follow, comma-separated."})
+        def types(default="every type"):
+            return DelimitedList(fields.String(validate=validate.OneOf(rel_types)), metadata={
+                "description": f"Relationship types to follow, comma-separated (default: {default})."})
+
+        def examples():
+            return fields.Boolean(load_default=True, metadata={
+                "description": "Include example (fictional demo) records; false answers from the real records only."})
+
+        never, ends = ", ".join(sorted(AWARENESS_LINKS)), ", ".join(sorted(CONTEXT_LINKS))
+        path_links = f"the working links: every type except {never}, with {ends} taken only at the path's ends"
+        contact_links = f"the working links: every type except {never}, {ends}"
 
         def node_id(**kwargs):
-            return fields.String(validate=validate.Regexp(ID_PATTERN), **kwargs)
+            return fields.String(validate=id_validator(), **kwargs)
 
         def count(default, low, high, description):
             return fields.Integer(load_default=default, validate=validate.Range(low, high),
@@ -179,28 +199,32 @@ class _QuerySchemas:
         self.paths = _schema("PathsQuery", {
             "from_": node_id(data_key="from", required=True), "to": node_id(required=True),
             "k": count(3, 1, 10, "How many paths"), "max_hops": count(4, 1, 8, "Longest path, in hops"),
-            "types": types()})
+            "types": types(path_links), "examples": examples()})
         self.neighbourhood = _schema("NeighbourhoodQuery", {
             "depth": count(1, 1, 3, "Hops from the node"), "types": types(),
-            "limit": count(500, 1, 2000, "Most nodes returned")})
+            "limit": count(500, 1, 2000, "Most nodes returned"), "examples": examples()})
         self.brokers = _schema("BrokersQuery", {
             "type": fields.String(validate=validate.OneOf(sorted(vocabulary.node_types)),
-                                  metadata={"description": "Rank only nodes of this type, e.g. Person."}),
-            "limit": count(20, 1, 200, "How many brokers")})
+                                  metadata={"description": "Rank only nodes of this type, e.g. Person (default: "
+                                            "people, organisations and groups)."}),
+            "limit": count(20, 1, 200, "How many brokers"), "examples": examples()})
         self.communities = _schema("CommunitiesQuery", {
             "min_size": count(2, 1, 1_000_000, "Smallest community listed"),
             "limit": count(20, 1, 200, "How many communities"),
-            "members": count(20, 0, 200, "Members listed per community, best connected first")})
+            "members": count(20, 0, 200, "Members listed per community, best connected first"),
+            "examples": examples()})
         self.coverage = _schema("CoverageQuery", {
             "rows": fields.String(load_default="Theme", validate=validate.OneOf(COVERAGE_TYPES)),
             "cols": fields.String(load_default="Population", validate=validate.OneOf(COVERAGE_TYPES)),
             "status": fields.String(load_default="active", validate=validate.OneOf(statuses),
                                     metadata={"description": "Initiative status counted; 'any' for all."}),
             "rollup": fields.Boolean(load_default=True, metadata={
-                "description": "Count work on a sub-theme (or sub-place...) for its parents too."})})
+                "description": "Count work on a sub-theme (or sub-place...) for its parents too."}),
+            "examples": examples()})
         self.contacts = _schema("ContactsQuery", {
             "theme": node_id(required=True, metadata={"description": "The theme's id."}),
-            "limit": count(5, 1, 50, "How many people"), "max_hops": count(6, 1, 8, "Furthest, in hops")})
+            "limit": count(5, 1, 50, "How many people"), "max_hops": count(6, 1, 8, "Furthest, in hops"),
+            "types": types(contact_links), "examples": examples()})
 
 
 def _schema(name: str, attrs: dict) -> type[Schema]:
@@ -214,6 +238,7 @@ class PathNode(Schema):
     id = fields.String()
     type = fields.String()
     name = fields.String()
+    example = fields.Boolean(metadata={"description": "True when the node is example data (absent otherwise)."})
 
 
 class PathRelationship(Schema):
@@ -235,7 +260,9 @@ class PathsAnswer(Schema):
     to = fields.Nested(PathNode)
     k = fields.Integer()
     max_hops = fields.Integer()
-    types = fields.List(fields.String())
+    types = fields.List(fields.String(), metadata={"description": "The relationship types followed."})
+    types_at_ends = fields.List(fields.String(), metadata={
+        "description": "Types followed only on a hop that touches `from` or `to` (by default: what work is about)."})
     paths = fields.List(fields.Nested(Path), metadata={"description": "Shortest first; [] if none within max_hops."})
 
 
@@ -294,6 +321,7 @@ class CommunitiesAnswer(Schema):
 class CoverageAxis(Schema):
     id = fields.String()
     name = fields.String()
+    example = fields.Boolean(metadata={"description": "True when the node is example data (absent otherwise)."})
 
 
 class CoverageCell(Schema):
@@ -329,3 +357,4 @@ class ContactsAnswer(Schema):
     contacts = fields.List(fields.Nested(Contact))
     active_people = fields.Integer(metadata={"description": "Everyone active on the theme, however far."})
     max_hops = fields.Integer()
+    types = fields.List(fields.String(), metadata={"description": "The relationship types the paths follow."})

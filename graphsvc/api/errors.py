@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from apispec import BasePlugin
 from flask import Flask, request
 from flask_smorest import Api, abort
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..errors import DomainError
+from .json_bodies import check_json_body, register_json_bodies
 
-__all__ = ["GraphApi", "register_error_handlers"]
+__all__ = ["EDGE_REFUSALS", "GraphApi", "register_error_handlers"]
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +27,29 @@ _PLAIN_MESSAGES = {
 }
 
 
+# Answers the HTTP server itself may send before the app sees the request (graphsvc.server writes
+# them in the same JSON shape): request line too long, too many or too large headers, unparsable HTTP.
+EDGE_REFUSALS = {"400": "BAD_REQUEST", "414": "REQUEST_URI_TOO_LONG", "431": "REQUEST_HEADER_FIELDS_TOO_LARGE"}
+
+
+class EdgeRefusalsPlugin(BasePlugin):
+    """Documents :data:`EDGE_REFUSALS` on every operation (keeping any answer an operation documents)."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            for status, component in EDGE_REFUSALS.items():
+                if status not in responses and int(status) not in responses:
+                    responses[status] = component
+
+
 class GraphApi(Api):
     """flask-smorest's Api with a message on every error and field errors not nested by location."""
+
+    def __init__(self, app=None, *, spec_kwargs=None, **kwargs):
+        spec_kwargs = dict(spec_kwargs or {})
+        spec_kwargs["extra_plugins"] = [*spec_kwargs.get("extra_plugins", ()), EdgeRefusalsPlugin()]
+        super().__init__(app, spec_kwargs=spec_kwargs, **kwargs)
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -42,11 +65,12 @@ class GraphApi(Api):
 
 
 def register_error_handlers(app: Flask) -> None:
+    register_json_bodies(app)
     api_handler = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].handle_http_exception
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        status = {400: "Bad Request", 404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
+        status = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
                   422: "Unprocessable Entity", 503: "Service Unavailable"}.get(error.status, "Error")
         return {"code": error.status, "status": status, "message": error.message, "errors": error.errors}, error.status
 
@@ -69,6 +93,7 @@ def register_error_handlers(app: Flask) -> None:
                 return None  # the view reads its body itself (file uploads)
             if not request.is_json:
                 abort(415)
+            check_json_body()
         return None
 
 

@@ -55,6 +55,9 @@ def export_query(node_types: list[str]) -> type[Schema]:
                                                          "direction (404 if it does not exist)."}),
         "depth": fields.Integer(load_default=1, validate=validate.Range(0, MAX_DEPTH),
                                 metadata={"description": f"Hops from `around` (0-{MAX_DEPTH}, default 1)."}),
+        "examples": fields.Boolean(load_default=True, metadata={
+            "description": "Include fictional example records (default true; each carries `example: true`). "
+                           "false exports real records only."}),
     }
     return type("ExportQuery", (Schema,), {"Meta": type("Meta", (), {"unknown": RAISE}), **attrs})
 
@@ -82,7 +85,8 @@ def export_blueprint(service: GraphService) -> Blueprint:
             """Download the graph (or the part the filters select) as a file."""
             current = get_service()
             try:
-                graph = select_subgraph(current.graph(), types=args.get("types"), ids=args.get("ids"),
+                graph = select_subgraph(current.graph(examples=args["examples"]), types=args.get("types"),
+                                        ids=args.get("ids"),
                                         around=args.get("around"), depth=args["depth"])
             except UnknownNode:
                 raise NotFound(f"No node has the id {args['around']!r}.", {"around": ["No such node."]}) from None

@@ -10,13 +10,17 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
-from ..analysis.gaps import RULES, SEVERITIES, GapSettings, count_by_rule, find_gaps
+from ..analysis.gaps import AS_OF_BOUNDS, RULES, SEVERITIES, GapSettings, count_by_rule, find_gaps
 from ..app import get_service
 from ..errors import Invalid
 from ..schemas import IsoDate
 from ..service import GraphService
 
-__all__ = ["gap_settings", "gaps_blueprint"]
+__all__ = ["AS_OF_RANGE", "gap_settings", "gaps_blueprint"]
+
+# ISO dates compare correctly as text.
+AS_OF_RANGE = validate.Range(min=AS_OF_BOUNDS[0].isoformat(), max=AS_OF_BOUNDS[1].isoformat(),
+                             error=f"Use a date from {AS_OF_BOUNDS[0]} to {AS_OF_BOUNDS[1]}.")
 
 
 class SubjectSchema(Schema):
@@ -32,6 +36,7 @@ class GapSchema(Schema):
     message = fields.String(metadata={"description": "Why this is flagged, in plain words."})
     fix = fields.String(metadata={"description": "The suggested next step."})
     related = fields.List(fields.String(), metadata={"description": "Ids of the nodes involved."})
+    example = fields.Boolean(metadata={"description": "True when the subject is example data (absent otherwise)."})
 
 
 class SettingsSchema(Schema):
@@ -62,10 +67,12 @@ class GapQuerySchema(Schema):
                        metadata={"description": "Only these rules (repeat the parameter or separate by commas)."})
     severity = fields.String(validate=validate.OneOf(SEVERITIES))
     type = fields.String(metadata={"description": "Only gaps whose subject is of this node type."})
-    as_of = IsoDate(metadata={"description": "Judge as of this date (default: today)."})
+    as_of = IsoDate(validate=AS_OF_RANGE, metadata={"description": "Judge as of this date (default: today)."})
     stale_days = fields.Integer(validate=validate.Range(1, 3650))
     overload_actions = fields.Integer(validate=validate.Range(1, 1000))
     schedule_days = fields.Integer(validate=validate.Range(1, 3650))
+    examples = fields.Boolean(load_default=True, metadata={
+        "description": "Include example (fictional demo) records; false judges the real records only."})
 
 
 def gap_settings(args: dict) -> GapSettings:
@@ -95,8 +102,9 @@ def gaps_blueprint(service: GraphService) -> Blueprint:
                 raise Invalid("Unknown node type.", {"type": [f"Must be one of: {', '.join(node_types)}."]})
             settings, wanted = gap_settings(args), _rules(args.get("rule"))
             service = get_service()
-            graph = service.graph()
-            every = reports.get((service.projection.seq, settings), lambda: find_gaps(graph, settings))
+            graph = service.graph(examples=args["examples"])
+            every = reports.get((service.projection.seq, args["examples"], settings),
+                                lambda: find_gaps(graph, settings))
             gaps = [g for g in every if (wanted is None or g.rule in wanted)
                     and (not args.get("severity") or g.severity == args["severity"])
                     and (not args.get("type") or g.subject["type"] == args["type"])]
@@ -115,7 +123,7 @@ def gaps_blueprint(service: GraphService) -> Blueprint:
 
 
 class _RecentReports:
-    """The last few full reports of this process, keyed by (projection seq, settings): a dashboard
+    """The last few full reports of this process, keyed by (projection seq, examples, settings): a dashboard
     asking again, or for another filter, before anything changed gets the answer at once."""
 
     def __init__(self, size: int = 8):

@@ -4,6 +4,7 @@ spreadsheet templates. One transaction per import: everything is applied or noth
 from __future__ import annotations
 
 import io
+from http import HTTPStatus
 
 from flask import Response, current_app, request
 from flask.views import MethodView
@@ -11,7 +12,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..app import get_service
-from ..importing import MODES, ImportOptions, InputFile, detect_format, import_files
+from ..importing import MODES, ImportLimits, ImportOptions, InputFile, detect_format, import_files
 from ..importing.templates import template_csv, template_xlsx
 from ..service import GraphService
 from .identity import current_actor
@@ -108,6 +109,8 @@ def imports_blueprint(service: GraphService) -> Blueprint:
         @blp.response(200, ImportReportSchema, description="Imported (or, on a dry run, checked): the counts.")
         @blp.alt_response(422, schema=ImportReportSchema,
                           description="Nothing was imported: every problem is listed with its place.")
+        @blp.alt_response(413, schema=ImportReportSchema,
+                          description="Nothing was imported: a file is over a size limit (docs/import.md, Limits).")
         def post(self):
             """Import nodes and relationships in one transaction (coordinator; governance-only fields and
             relationships need the governance role)."""
@@ -116,15 +119,15 @@ def imports_blueprint(service: GraphService) -> Blueprint:
             except ValidationError as exc:
                 return _report_only([(name, " ".join(map(str, messages))) for name, messages in exc.messages.items()])
             options = ImportOptions(mode=args["mode"], dry_run=args["dry_run"],
-                                    accept_duplicates=args["accept_duplicates"], role=current_identity().role)
+                                    accept_duplicates=args["accept_duplicates"], role=current_identity().role,
+                                    limits=ImportLimits.from_config(current_app.config))
             files = _input_files()
             if not files:
                 return _report_only([(None, "Send a JSON document, a multipart upload with a 'file' part, or an "
                                             ".xlsx, .zip or .csv body.")])
             result = import_files(get_service(), files, current_actor(), options)
-            status = 422 if result.error_count else 200
-            return {"code": status, "status": "OK" if status == 200 else "Unprocessable Entity",
-                    **result.as_dict()}, status
+            status = result.status
+            return {"code": status, "status": HTTPStatus(status).phrase, **result.as_dict()}, status
 
     Import.post.accepts_any_body = True  # JSON or files: the view reads the body itself
 

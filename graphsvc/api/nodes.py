@@ -8,12 +8,17 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..app import get_service
+from ..schemas import SAFE_INTEGER, FiniteNumber, PartialDate
 from ..service import GraphService, node_etag
 from ..vocabulary import NodeType
-from .identity import current_actor
-from .security import redact, require_write_roles
+from .identity import current_actor, current_role
+from .security import SENSITIVE_READER, redact, require_role, require_write_roles
 
-__all__ = ["node_blueprint", "nodes_blp"]
+__all__ = ["list_arguments", "list_query_schema", "node_blueprint", "nodes_blp", "sort_keys"]
+
+EXACT_FILTERS = frozenset({"string", "enum", "boolean", "number", "integer", "email", "url"})
+RANGE_FILTERS = frozenset({"date", "partial_date", "number", "integer"})
+DATE_TYPES = frozenset({"date", "partial_date"})
 
 MAX_PAGE = 500
 IF_MATCH = {"parameters": [{"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
@@ -31,16 +36,72 @@ def page_fields() -> dict[str, fields.Field]:
 
 
 def list_query_schema(node_type: NodeType) -> type[Schema]:
-    """`q`, paging, and an exact-match filter for each enum property (e.g. `status=active`)."""
+    """The list query of one type, from the vocabulary: `q`, paging, `sort`, an exact filter per
+    property of a type in EXACT_FILTERS (`status=active`, `example=true`) and `<name>_from`/`<name>_to`
+    per property of a type in RANGE_FILTERS."""
+    sortable = sort_keys(node_type)
     attrs: dict = {
-        "q": fields.String(validate=validate.Length(max=200),
-                           metadata={"description": f"Text contained in the {node_type.main_property}."}),
+        "q": fields.String(validate=validate.Length(max=200), metadata={"description": (
+            "Words that must all appear (any case, any accents) in the record's names, titles, job titles, "
+            "descriptions or statements. Unless `sort` is given, best matches come first: the "
+            f"{node_type.main_property} starting with the words, then containing them, then other fields.")}),
+        "sort": fields.String(validate=validate.OneOf(
+            [*sortable, *(f"-{key}" for key in sortable)],
+            error=f"Sort by one of: {', '.join(sortable)}; put '-' before it for descending order."),
+            metadata={"description": f"Order (default `{node_type.sort_property}`, or best match with `q`); "
+                                     "records missing the value come last either way."}),
         **page_fields(),
     }
     for name, spec in node_type.properties.items():
-        if spec.type == "enum":
-            attrs[name] = fields.String(validate=validate.OneOf(spec.values))
-    return type(f"{node_type.name}ListQuery", (Schema,), {"Meta": type("Meta", (), {"unknown": RAISE}), **attrs})
+        if spec.type in EXACT_FILTERS:
+            attrs[name] = _query_field(spec.type, spec.values, f"Exactly this {name}.")
+        if spec.type in RANGE_FILTERS:
+            bound = "a date as YYYY, YYYY-MM or YYYY-MM-DD" if spec.type in DATE_TYPES else "a number"
+            attrs[f"{name}_from"] = _query_field(spec.type, (), f"{name} at or after {bound}.")
+            attrs[f"{name}_to"] = _query_field(spec.type, (), f"{name} at or before {bound} (a partial date "
+                                                              "takes in its whole month or year).")
+    allowed = ", ".join(sorted(attrs))
+    return type(f"{node_type.name}ListQuery", (Schema,), {
+        "Meta": type("Meta", (), {"unknown": RAISE}),
+        "error_messages": {"unknown": f"Unknown parameter. The parameters are: {allowed}."}, **attrs})
+
+
+def sort_keys(node_type: NodeType) -> list[str]:
+    """What a list may be sorted by: its properties but long text (the main one is kept), and the stamps."""
+    return [name for name, spec in node_type.properties.items()
+            if spec.type != "text" or name == node_type.main_property] + ["created_at", "updated_at"]
+
+
+def list_arguments(node_type: NodeType, args: dict) -> dict:
+    """The store's filters and order from a loaded list query, refusing (403) a filter or sort on a
+    sensitive property to a caller who may not see it: the answer would reveal it."""
+    equals, ranges = {}, {}
+    for name, spec in node_type.properties.items():
+        if spec.type in EXACT_FILTERS and name in args:
+            equals[name] = args[name]
+        low, high = args.get(f"{name}_from"), args.get(f"{name}_to")
+        if low is not None or high is not None:
+            ranges[name] = (low, high)
+    sort = args.get("sort")
+    used = {*equals, *ranges, *([sort.lstrip("-")] if sort else [])}
+    if any(node_type.properties[name].sensitive for name in used if name in node_type.properties):
+        require_role(SENSITIVE_READER)
+    return {"equals": equals, "ranges": ranges, "sort": sort}
+
+
+def _query_field(kind: str, values: tuple[str, ...], description: str) -> fields.Field:
+    metadata = {"description": description}
+    if kind == "enum":
+        return fields.String(validate=validate.OneOf(values), metadata=metadata)
+    if kind in DATE_TYPES:
+        return PartialDate(metadata=metadata)  # a date range may end at a month or a year
+    if kind == "integer":
+        return fields.Integer(validate=SAFE_INTEGER, metadata=metadata)
+    if kind == "number":
+        return FiniteNumber(metadata=metadata)
+    if kind == "boolean":
+        return fields.Boolean(metadata=metadata)
+    return fields.String(validate=validate.Length(max=2000), metadata=metadata)
 
 
 def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
@@ -51,16 +112,16 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
     input_schema = service.schemas.node_input(node_type)
     output_schema = service.schemas.node_output(node_type)
     query_schema = list_query_schema(node_type)
-    enum_filters = [name for name, spec in node_type.properties.items() if spec.type == "enum"]
 
     @blp.route("")
     class Collection(MethodView):
         @blp.arguments(query_schema, location="query", unknown=RAISE)
         @blp.response(200, service.schemas.node_page(node_type))
         def get(self, args):
-            """List, search (`q`) and filter."""
-            equals = {name: args[name] for name in enum_filters if name in args}
-            items, total = get_service().list_nodes(type_name, args.get("q"), equals, args["limit"], args["offset"])
+            """List, search (`q`), filter and sort; filtering or sorting on contact details needs a coordinator."""
+            query = list_arguments(node_type, args)
+            items, total = get_service().list_nodes(type_name, args.get("q"), query["equals"], args["limit"],
+                                                    args["offset"], ranges=query["ranges"], sort=query["sort"])
             return {"items": [redact(n.as_record()) for n in items], "total": total,
                     "limit": args["limit"], "offset": args["offset"]}
 
@@ -93,8 +154,11 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
         @blp.response(204)
         @blp.doc(**IF_MATCH)
         def delete(self, node_id):
-            """Delete, with every relationship that touches it."""
-            get_service().delete_node(node_id, current_actor(), type_name, request.headers.get("If-Match"))
+            """Delete, with every relationship that touches it. Deleting a record that carries governance
+            decisions (accountability, RACI, oversight, overlap reviews, an action's status) needs the
+            governance role."""
+            get_service().delete_node(node_id, current_actor(), type_name, request.headers.get("If-Match"),
+                                      role=current_role())
 
     return blp
 

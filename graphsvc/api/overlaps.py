@@ -1,4 +1,8 @@
-"""`/api/v1/overlaps`: pairs whose scope coincides, likely duplicate records, and coordinators' reviews."""
+"""`/api/v1/overlaps`: pairs whose scope coincides, likely duplicate records, and coordinators' reviews.
+
+Coordinators record reviews; changing or undoing one takes the role the vocabulary gives for deleting an
+OVERLAP_REVIEWED (checked in graphsvc.reviews against the caller's role, inside the write).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
-from ..analysis.overlaps import DEFAULT_MIN_SCORE, KINDS, find_overlaps
+from ..analysis.overlap_items import REVIEWED
+from ..analysis.overlaps import DEFAULT_MIN_SCORE, KINDS, find_overlaps, kind_of, overlaps_of
 from ..app import get_service
-from ..reviews import decisions, record_review, stamp_reviews
-from ..schemas import ID_PATTERN, TEXT_MAX
+from ..errors import Invalid, NotFound
+from ..reviews import decisions, record_review, stamp_reviews, undo_review
+from ..schemas import TEXT_MAX, id_validator
 from ..service import GraphService
-from .identity import current_actor
-from .security import requires
+from .identity import current_actor, current_role
+from .security import WRITE_ROLE, requires
 
 __all__ = ["overlaps_blueprint"]
 
@@ -22,6 +28,16 @@ MAX_LIMIT = 1000
 class OverlapNodeSchema(Schema):
     id = fields.String()
     name = fields.String()
+    example = fields.Boolean(metadata={"description": "Present (true) on fictional example records."})
+
+
+class OverlapLeadSchema(OverlapNodeSchema):
+    type = fields.String()
+
+
+class OverlapSideSchema(OverlapNodeSchema):
+    leads = fields.List(fields.Nested(OverlapLeadSchema), metadata={
+        "description": "Who leads the initiative (LEADS) or is accountable for the action (ACCOUNTABLE_FOR)."})
 
 
 def _refs(description: str) -> fields.List:
@@ -51,8 +67,8 @@ class OverlapReviewSchema(Schema):
 
 
 class OverlapSchema(Schema):
-    a = fields.Nested(OverlapNodeSchema)
-    b = fields.Nested(OverlapNodeSchema)
+    a = fields.Nested(OverlapSideSchema)
+    b = fields.Nested(OverlapSideSchema)
     type = fields.String(metadata={"description": "The node type of both."})
     score = fields.Float(metadata={"description": "0..1, higher is a closer overlap."})
     reasons = fields.Nested(OverlapReasonsSchema)
@@ -62,24 +78,56 @@ class OverlapSchema(Schema):
 class OverlapListSchema(Schema):
     overlaps = fields.List(fields.Nested(OverlapSchema))
     kind = fields.String()
+    id = fields.String(metadata={"description": "The record whose overlaps these are, when one was asked for."})
     min_score = fields.Float(metadata={"description": "The threshold applied."})
+    examples = fields.Boolean(metadata={"description": "Whether example records were compared."})
 
 
 class OverlapQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    kind = fields.String(load_default="initiative", validate=validate.OneOf(KINDS),
-                         metadata={"description": "initiative, action, or record (likely duplicate records)."})
+    kind = fields.String(validate=validate.OneOf(KINDS), metadata={
+        "description": "initiative (the default), action, or record (likely duplicate records); with `id`, "
+                       "the record's own kind."})
+    id = fields.String(validate=id_validator("Not a valid node id."), metadata={
+        "description": "One initiative or action: only its overlaps, scored against the items sharing a word, "
+                       "tag or partner with it."})
     min_score = fields.Float(validate=validate.Range(0, 1), metadata={
         "description": "Lowest score shown; default " + ", ".join(f"{k} {v}" for k, v in DEFAULT_MIN_SCORE.items())})
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_LIMIT))
     include_reviewed = fields.Boolean(load_default=False,
                                       metadata={"description": "Also show pairs reviewed as distinct."})
+    examples = fields.Boolean(load_default=True, metadata={
+        "description": "Compare example records too (each pair among themselves); false compares real records only."})
+
+
+class ReviewPairSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    a = fields.String(required=True, validate=id_validator("Not a valid node id."))
+    b = fields.String(required=True, validate=id_validator("Not a valid node id."))
+
+
+class RemovedSchema(Schema):
+    id = fields.String()
+    type = fields.String()
+    from_ = fields.String(data_key="from")
+    to = fields.String()
+
+
+class UndoneReviewSchema(Schema):
+    a = fields.String()
+    b = fields.String()
+    decision = fields.String(metadata={"description": "The decision undone."})
+    note = fields.String(allow_none=True)
+    removed = fields.List(fields.Nested(RemovedSchema), metadata={
+        "description": "The relationships removed: the review and, for an aligned one, the pair's ALIGNED_WITH."})
 
 
 def _review_input(service: GraphService) -> type[Schema]:
-    node_id = {"required": True, "validate": validate.Regexp(ID_PATTERN, error="Not a valid node id.")}
+    node_id = {"required": True, "validate": id_validator("Not a valid node id.")}
     return type("OverlapReviewInput", (Schema,), {
         "a": fields.String(**node_id), "b": fields.String(**node_id),
         "decision": fields.String(required=True, validate=validate.OneOf(decisions(service))),
@@ -101,20 +149,57 @@ def overlaps_blueprint(service: GraphService) -> Blueprint:
         @blp.arguments(OverlapQuerySchema, location="query", unknown=RAISE)
         @blp.response(200, OverlapListSchema)
         def get(self, args):
-            """Pairs scoring at least `min_score`, best first, each with its reasons and any review."""
-            kind, min_score = args["kind"], args.get("min_score", DEFAULT_MIN_SCORE[args["kind"]])
+            """Pairs scoring at least `min_score`, best first, each with its reasons, leads and any review;
+            with `id`, only that initiative's or action's pairs."""
             service = get_service()
-            found = find_overlaps(service.graph(), kind, min_score, args["limit"], args["include_reviewed"])
-            return {"overlaps": stamp_reviews(service, found), "kind": kind, "min_score": min_score}
+            graph = service.graph(examples=args["examples"])
+            kind = _kind(service, graph, args)
+            min_score = args.get("min_score", DEFAULT_MIN_SCORE[kind])
+            options = {"min_score": min_score, "limit": args["limit"], "include_reviewed": args["include_reviewed"]}
+            found = overlaps_of(graph, args["id"], **options) if "id" in args else find_overlaps(graph, kind, **options)
+            return {"overlaps": stamp_reviews(service, found), "kind": kind, "min_score": min_score,
+                    "examples": args["examples"], **({"id": args["id"]} if "id" in args else {})}
 
     @blp.route("/reviews")
     class Reviews(MethodView):
-        @requires("governance")
         @blp.arguments(_review_input(service))
         @blp.response(201, OverlapReviewRecordSchema)
+        @blp.alt_response(200, schema=OverlapReviewRecordSchema,
+                          description="The same decision and note were recorded already: nothing changed.")
         def post(self, body):
-            """Record a decision on a pair (replacing any earlier one); `aligned` initiatives get ALIGNED_WITH."""
-            return record_review(get_service(), body["a"], body["b"], body["decision"], body.get("note"),
-                                 current_actor())
+            """Record a decision on a pair (coordinator); changing an earlier one needs the governance role.
+            `aligned` initiatives also get ALIGNED_WITH."""
+            review, changed = record_review(get_service(), body["a"], body["b"], body["decision"], body.get("note"),
+                                            current_actor(), role=current_role())
+            return review, 201 if changed else 200
+
+        @requires(service.relationship_type(REVIEWED).role_to_delete or WRITE_ROLE)
+        @blp.arguments(ReviewPairSchema, location="query", unknown=RAISE)
+        @blp.response(200, UndoneReviewSchema)
+        def delete(self, args):
+            """Undo the review of a pair (governance). Undoing `aligned` also removes the pair's ALIGNED_WITH."""
+            return undo_review(get_service(), args["a"], args["b"], current_actor(), role=current_role())
 
     return blp
+
+
+def _kind(service: GraphService, graph, args: dict) -> str:
+    """The kind asked for: the record's own with ``id`` (404 unknown, 422 no overlaps or left out)."""
+    if "id" not in args:
+        return args.get("kind", "initiative")
+    node_id = args["id"]
+    if node_id not in graph:
+        if node_id in service.graph():
+            raise Invalid(f"'{node_id}' is an example record; examples=false compares real records only.",
+                          {"id": ["An example record; leave out examples=false to compare it."]})
+        raise NotFound(f"No node has id '{node_id}'.")
+    kind = kind_of(graph, node_id)
+    if kind is None:
+        node_type = graph.nodes[node_id].get("type")
+        raise Invalid(f"{node_type} records have no overlaps: give an initiative or an action "
+                      "(kind=record lists likely duplicate organisations and people).",
+                      {"id": [f"A {node_type}; must be an Initiative or an Action."]})
+    if args.get("kind", kind) != kind:
+        raise Invalid(f"'{node_id}' is an {graph.nodes[node_id].get('type')}, so its overlaps are of kind '{kind}'.",
+                      {"kind": [f"Must be '{kind}' (or left out) with this id."]})
+    return kind

@@ -15,7 +15,7 @@ from ..app import get_service
 from ..reports.action_log import RAG_RULES, RAGS, SOON_DAYS, build_action_log, count_by_rag, select_rows, to_csv
 from ..schemas import IsoDate
 from ..service import GraphService
-from .gaps import gap_settings
+from .gaps import AS_OF_RANGE, gap_settings
 
 __all__ = ["reports_blueprint"]
 
@@ -64,6 +64,7 @@ class ActionLogRowSchema(Schema):
         "description": "UTC ISO 8601: the later of the record's last update and the newest change-log entry about it."})
     last_changed_by = fields.String(allow_none=True, metadata={"description": "The actor of that change-log entry."})
     flags = fields.List(fields.String(), metadata={"description": "Ids of the gap rules whose subject is the action."})
+    example = fields.Boolean(metadata={"description": "True when the action is fictional example data."})
 
 
 class ActionLogSettingsSchema(Schema):
@@ -84,11 +85,14 @@ def action_log_query(statuses: tuple[str, ...]) -> type[Schema]:
     attrs = {
         "format": fields.String(load_default="json", validate=validate.OneOf(FORMATS),
                                 metadata={"description": "json (default), csv (spreadsheet), html (printable page)."}),
-        "as_of": IsoDate(metadata={"description": "Judge as of this date (default: today, UTC)."}),
+        "as_of": IsoDate(validate=AS_OF_RANGE,
+                         metadata={"description": "Judge as of this date (default: today, UTC)."}),
         "status": DelimitedList(fields.String(validate=validate.OneOf(statuses)),
                                 metadata={"description": "Only actions with these statuses (comma-separated)."}),
         "rag": DelimitedList(fields.String(validate=validate.OneOf(RAGS)),
                              metadata={"description": "Only rows with these RAG values (comma-separated)."}),
+        "examples": fields.Boolean(load_default=True, metadata={
+            "description": "Include fictional example records (default true); false leaves them out."}),
     }
     return type("ActionLogQuery", (Schema,), {"Meta": type("Meta", (), {"unknown": RAISE}), **attrs})
 
@@ -120,7 +124,7 @@ def reports_blueprint(service: GraphService) -> Blueprint:
 def _action_log(args: dict) -> dict:
     settings: GapSettings = gap_settings({"as_of": args.get("as_of")})
     service = get_service()
-    graph = service.graph()
+    graph = service.graph(examples=args["examples"])
 
     def last_changed(action_id: str):
         newest = service.store.history(subject=action_id, limit=1)

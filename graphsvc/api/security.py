@@ -4,6 +4,11 @@ Every `/api/` request except the public ones (health, the OpenAPI document and t
 needs `Authorization: Bearer <token>`. Reads need `viewer`; writes need `coordinator` unless
 the view asks for more with :func:`requires`, or calls :func:`require_role` when the needed role
 depends on the body (e.g. accountability relationships need `governance`).
+
+HEAD and OPTIONS are authorised as the route's GET (HEAD runs the GET view); on a route without
+GET, OPTIONS needs the strictest role any of its methods needs. The one exception is a real CORS
+preflight (when origins are configured): browsers send it without credentials, and Flask answers
+it without running any view.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ from flask import Flask, g, request
 from flask_smorest import abort
 
 from ..app import get_service
-from ..auth import Identity, authenticate
+from ..auth import ROLES, Identity, authenticate
 
-__all__ = ["current_identity", "redact", "register_security", "require_role", "require_write_roles", "requires"]
+__all__ = ["WRITE_ROLE", "current_identity", "redact", "register_security", "require_role", "require_write_roles",
+           "requires"]
 
 SENSITIVE_READER = "coordinator"  # contact details are shown to coordinators and above
 
 PUBLIC_ENDPOINTS = frozenset({"meta.Health", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "docs_assets"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITE_ROLE = "coordinator"
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -87,10 +94,10 @@ def register_security(app: Flask) -> None:
     def authenticate_request():
         if not request.path.startswith("/api/") or request.routing_exception is not None:
             return None
-        if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
-            return None  # (a CORS preflight carries no credentials and reveals nothing)
+        if request.endpoint in PUBLIC_ENDPOINTS or _is_cors_preflight():
+            return None
         identity = _identity_from_header()
-        needed = _declared_role() or ("viewer" if request.method in READ_METHODS else "coordinator")
+        needed = _needed_role()
         if not identity.can(needed):
             abort(403, message=f"This needs the '{needed}' role; your token has '{identity.role}'.")
         g.identity = identity
@@ -120,10 +127,30 @@ def _identity_from_header() -> Identity:
     return identity
 
 
-def _declared_role() -> str | None:
+def _is_cors_preflight() -> bool:
+    from flask import current_app
+
+    return (request.method == "OPTIONS" and bool(current_app.config.get("CORS_ORIGINS"))
+            and "Origin" in request.headers and "Access-Control-Request-Method" in request.headers)
+
+
+def _needed_role() -> str:
+    """The role the request's method needs on its route: HEAD as GET; OPTIONS as GET if the route
+    has one, otherwise as its strictest method."""
+    methods = request.url_rule.methods if request.url_rule is not None else {request.method}
+    if request.method in ("HEAD", "OPTIONS") and "GET" in methods:
+        return _method_role("GET")
+    if request.method == "OPTIONS":
+        roles = [_method_role(method) for method in methods - {"HEAD", "OPTIONS"}] or ["viewer"]
+        return max(roles, key=ROLES.index)
+    return _method_role(request.method)
+
+
+def _method_role(method: str) -> str:
     from flask import current_app
 
     view = current_app.view_functions.get(request.endpoint or "")
     view_class = getattr(view, "view_class", None)
-    method = getattr(view_class, request.method.lower(), None) if view_class else view
-    return getattr(method, "required_role", None)
+    handler = getattr(view_class, method.lower(), None) if view_class else view
+    declared = getattr(handler, "required_role", None)
+    return declared or ("viewer" if method in READ_METHODS else WRITE_ROLE)

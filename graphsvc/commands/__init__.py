@@ -8,7 +8,7 @@ __all__ = ["register_all"]
 
 
 def register_all(app: Flask) -> None:
-    from . import export, gaps, generate, importing, migrate, tokens
+    from . import export, gaps, generate, importing, migrate, privacy, tokens
 
-    for module in (export, gaps, generate, importing, migrate, tokens):
+    for module in (export, gaps, generate, importing, migrate, privacy, tokens):
         module.register(app)

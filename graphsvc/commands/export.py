@@ -25,8 +25,10 @@ def register(app: Flask) -> None:
     @click.option("--ids", help="Only these node ids (comma-separated).")
     @click.option("--around", help="Only nodes within --depth hops of this node id (either direction).")
     @click.option("--depth", type=click.IntRange(0, 6), default=1, show_default=True, help="Hops from --around.")
+    @click.option("--examples/--no-examples", default=True, show_default=True,
+                  help="Include fictional example records (each marked example: true).")
     @click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
-    def export_command(fmt, types, ids, around, depth, out):
+    def export_command(fmt, types, ids, around, depth, examples, out):
         """Export the graph to OUT ('-' for standard output). Sensitive properties are included:
         this runs with direct access to the store."""
         service = get_service()
@@ -35,7 +37,8 @@ def register(app: Flask) -> None:
         if unknown:
             raise click.BadParameter(f"unknown node type(s): {', '.join(unknown)}", param_hint="--types")
         try:
-            graph = select_subgraph(service.graph(), types=types, ids=_list(ids), around=around, depth=depth)
+            graph = select_subgraph(service.graph(examples=examples), types=types, ids=_list(ids), around=around,
+                                    depth=depth)
         except UnknownNode:
             raise click.BadParameter(f"no node has the id {around!r}", param_hint="--around") from None
         buffer = io.BytesIO()

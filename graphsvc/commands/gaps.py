@@ -10,7 +10,7 @@ import textwrap
 import click
 from flask import Flask, current_app
 
-from ..analysis.gaps import RULES, SEVERITIES, Gap, GapSettings, count_by_rule, find_gaps
+from ..analysis.gaps import AS_OF_BOUNDS, RULES, SEVERITIES, Gap, GapSettings, count_by_rule, find_gaps
 from ..app import get_service
 
 __all__ = ["format_table", "register"]
@@ -22,14 +22,18 @@ def register(app: Flask) -> None:
     @click.option("--rule", "rules", multiple=True, type=click.Choice(list(RULES)), help="Only this rule (repeatable).")
     @click.option("--severity", type=click.Choice(SEVERITIES))
     @click.option("--type", "subject_type", help="Only gaps whose subject is of this node type, e.g. Action.")
+    @click.option("--examples/--no-examples", default=True, show_default=True,
+                  help="Include example (fictional demo) records, or judge the real records only.")
     @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as GET /api/v1/gaps.")
-    def gaps_command(as_of, rules, severity, subject_type, as_json):
+    def gaps_command(as_of, rules, severity, subject_type, examples, as_json):
         """Print the gap report: what nobody owns, covers, measures or schedules."""
         config = current_app.config
+        if as_of and not AS_OF_BOUNDS[0] <= as_of.date() <= AS_OF_BOUNDS[1]:
+            raise click.BadParameter(f"use a date from {AS_OF_BOUNDS[0]} to {AS_OF_BOUNDS[1]}", param_hint="--as-of")
         settings = GapSettings(as_of=as_of.date() if as_of else dt.datetime.now(dt.UTC).date(),
                                stale_days=config["GAP_STALE_DAYS"], overload_actions=config["GAP_OVERLOAD_ACTIONS"],
                                schedule_days=config["GAP_SCHEDULE_DAYS"])
-        gaps = find_gaps(get_service().graph(), settings, rules or None, severity, subject_type)
+        gaps = find_gaps(get_service().graph(examples=examples), settings, rules or None, severity, subject_type)
         if as_json:
             click.echo(json.dumps({"gaps": [g.as_dict() for g in gaps], "counts": count_by_rule(gaps)}, indent=2))
             return
@@ -44,7 +48,7 @@ def format_table(gaps: list[Gap], settings: GapSettings, width: int = 120) -> st
     lines += [header, "-" * min(width, 120)]
     wrap = textwrap.TextWrapper(width=min(width, 120) - 10, initial_indent=" " * 10, subsequent_indent=" " * 10)
     for gap in gaps:
-        subject = f"{gap.subject['name']} [{gap.subject['id']}]"
+        subject = f"{gap.subject['name']} [{gap.subject['id']}]" + (" [example]" if gap.example else "")
         lines.append(f"{gap.severity:<8}  {gap.rule:<38}  {subject}")
         lines.extend(wrap.wrap(gap.message))
         lines.extend(wrap.wrap("Fix: " + gap.fix))

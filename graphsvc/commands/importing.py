@@ -7,10 +7,10 @@ import sys
 from contextlib import ExitStack
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from ..app import get_service
-from ..importing import MODES, ImportOptions, InputFile, detect_format, import_files
+from ..importing import MODES, ImportLimits, ImportOptions, InputFile, detect_format, import_files
 
 __all__ = ["register"]
 
@@ -56,10 +56,11 @@ def register(app: Flask) -> None:
 
         CSV tables are told apart by name (nodes*.csv, relationships*.csv) or by their header."""
         service = get_service()
-        options = ImportOptions(mode=mode, dry_run=dry_run, accept_duplicates=accept_duplicates)
+        options = ImportOptions(mode=mode, dry_run=dry_run, accept_duplicates=accept_duplicates,
+                                limits=ImportLimits.from_config(current_app.config))
         sizes = {path: os.path.getsize(path) for path in files}
-        # a JSON document is read twice (nodes, then relationships)
-        total = sum(size * (2 if _format(path) == "json" else 1) for path, size in sizes.items())
+        # every file is read once to inspect it, then imported; a JSON document twice (nodes, relationships)
+        total = sum(size * (3 if _format(path) == "json" else 2) for path, size in sizes.items())
         with ExitStack() as stack:
             bar = stack.enter_context(click.progressbar(length=max(total, 1), label="Importing",
                                                         file=sys.stderr))

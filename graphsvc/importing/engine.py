@@ -13,13 +13,13 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import ValidationError
 
 from ..auth import role_at_least
-from ..rules import cardinality_limits, endpoint_error, forbidden_link, forbidden_target_types, limit_breached
-from ..schemas import ID_MESSAGE, ID_PATTERN
+from ..rules import cardinality_limits, endpoint_error, limit_breached, link_breach, rule_properties
+from ..schemas import ID_MESSAGE, ID_PATTERN, ID_TAKEN
 from ..store.model import Relationship, utc_now
 from ..store.port import WriteBatch
 from .nodes import NodeChunk
@@ -52,6 +52,10 @@ def run_import(service, sources: Iterable[Iterable[Row]], actor: str, options: I
                 raise _RollBack
     except _RollBack:
         return result
+    finally:
+        # Bulk work leaves a large write-ahead log behind (even when rolled back); fold it back into
+        # the database file now, while nothing else is likely to be writing.
+        service.store.checkpoint()
     result.applied = True
     return result
 
@@ -64,10 +68,12 @@ class Importer:
         self.nodes = NodeChunk(self)
         self.pending: list[tuple[Row, str | None]] = []  # relationship rows (and the link column they came from)
         self.types: dict[str, str] = {}  # node id → type, for each node this import wrote or looked up
+        # ... and the few properties link rules read (a group's kind, the example mark), where set
+        self.rule_facts: dict[str, dict[str, Any]] = {}
+        self._watched = rule_properties(self.vocabulary)
         self.relationship_ids: set[str] = set()  # ids given by relationship rows so far
         self._id_prefix, self._next_id = f"rel-{uuid.uuid4().hex[:10]}-", 0
         self._limits: dict[tuple[str, str], list] = {}  # memoised rule lookups: they run for every row
-        self._guards: dict[str, set] = {}
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -139,13 +145,16 @@ class Importer:
             return
         self._learn_types({end for item in items for end in (item["from"], item["to"])})
         by_id = self.tx.get_relationships([item["id"] for item in items if item["id"]])
+        node_ids = self.tx.get_nodes([item["id"] for item in items if item["id"] and item["id"] not in by_id])
+        for item in [item for item in items if item["id"] in node_ids]:
+            self.error(item["row"], item["column"] or "id", ID_TAKEN.format(item["id"]))
+            items.remove(item)
         by_key = self.tx.find_links([item["key"] for item in items if not item["id"]])
         targets = self._rule_targets(items)
         stored = {rule.id: self.tx.count_incoming(rule.relationship, ends) for rule, ends in targets.values()}
-        guarded = self.tx.get_nodes({item["to"] for item in items if self._guarded(item)})
         batch, now, added, seen = WriteBatch(), utc_now(), Counter(), set()
         for item in items:
-            self._relationship(item, by_id, by_key, stored, added, seen, guarded, batch, now)
+            self._relationship(item, by_id, by_key, stored, added, seen, batch, now)
         if batch:
             self.tx.write_batch(batch)
 
@@ -191,7 +200,20 @@ class Importer:
     def _learn_types(self, ids: set[str]) -> None:
         unknown = [node_id for node_id in ids if node_id not in self.types]
         if unknown:
-            self.types.update((node_id, node.type) for node_id, node in self.tx.get_nodes(unknown).items())
+            for node_id, node in self.tx.get_nodes(unknown).items():
+                self.know(node_id, node.type, node.properties)
+
+    def know(self, node_id: str, node_type: str, properties: dict[str, Any]) -> None:
+        """Remember a node this import wrote or looked up: its type and what link rules read of it."""
+        self.types[node_id] = node_type
+        facts = {name: properties[name] for name in self._watched if name in properties}
+        if facts:
+            self.rule_facts[node_id] = facts
+        else:
+            self.rule_facts.pop(node_id, None)
+
+    def _end(self, node_id: str) -> _End:
+        return _End(self.types[node_id], self.rule_facts.get(node_id, {}))
 
     def _rule_targets(self, items: list[dict]) -> dict:
         """For each cardinality rule the chunk may breach: (rule, the target ids it must count)."""
@@ -202,7 +224,7 @@ class Importer:
                 found.setdefault(rule.id, (rule, set()))[1].add(item["to"])
         return found
 
-    def _relationship(self, item, by_id, by_key, stored, added, seen, guarded, batch: WriteBatch, now: str) -> None:
+    def _relationship(self, item, by_id, by_key, stored, added, seen, batch: WriteBatch, now: str) -> None:
         row, column, rel_type = item["row"], item["column"], item["type"]
         source, target = item["from"], item["to"]
         missing = [(key, end) for key, end in (("from", source), ("to", target)) if end not in self.types]
@@ -215,8 +237,10 @@ class Importer:
         if wrong is not None:
             self.error(row, column or "type", wrong.message)
             return
-        rule = forbidden_link(self.vocabulary, rel_type.name, source_type, guarded[target]) \
-            if target in guarded else None
+        if source == target:
+            self.error(row, column or "to", f"A relationship cannot join '{source}' to itself.")
+            return
+        rule = link_breach(self.vocabulary, rel_type.name, self._end(source), self._end(target))
         if rule is not None:
             self.error(row, column or "to", rule.message)
             return
@@ -263,14 +287,6 @@ class Importer:
             self._limits[key] = cardinality_limits(self.vocabulary, rel_type, target_type)
         return self._limits[key]
 
-    def _guarded(self, item) -> bool:
-        """Whether a privacy rule must read the target's properties for this relationship."""
-        name = item["type"].name
-        if name not in self._guards:
-            self._guards[name] = forbidden_target_types(self.vocabulary, name)
-        relevant = self._guards[name]
-        return bool(relevant) and (None in relevant or self.types.get(item["to"]) in relevant)
-
     def _within_limits(self, item, target_type: str, stored, added: Counter) -> bool:
         for rule in self._cardinality(item["type"].name, target_type):
             target = item["to"]
@@ -284,8 +300,15 @@ class Importer:
         return True
 
 
+class _End(NamedTuple):
+    """One end of a relationship row as link rules see it."""
+
+    type: str
+    properties: dict[str, Any]
+
+
 def _is_id(value: Any) -> bool:
-    return isinstance(value, str) and _ID.match(value) is not None
+    return isinstance(value, str) and _ID.fullmatch(value) is not None  # not .match: "$" allows a final "\n"
 
 
 def _flatten(found: Any) -> list[str]:

@@ -17,9 +17,10 @@ from marshmallow import ValidationError
 
 from ..errors import DomainError
 from ..rules import check_links_after_update
+from ..schemas import ID_TAKEN
 from ..store.model import Node, utc_now
 from ..store.port import WriteBatch
-from ..vocabulary import NodeType
+from ..vocabulary import EXAMPLE_PROPERTY, NodeType
 from .names import NameIndex, slug_id
 from .rows import Row, problem
 from .tabular import STAMPS
@@ -46,7 +47,6 @@ class NodeChunk:
         self.rows: list[Row] = []
         self.ids: set[str] = set()  # ids of node rows (given or made) so far in this import
         self.names = NameIndex(importer.tx)
-        self._guarded_types = {rule.to_type for rule in self.vocabulary.rules if rule.kind == "forbidden_link"}
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
@@ -59,8 +59,12 @@ class NodeChunk:
         if not items:
             return
         existing = self.importer.tx.get_nodes({item.id for item in items})
+        relationship_ids = self.importer.tx.get_relationships({item.id for item in items} - existing.keys())
         batch, now = WriteBatch(), utc_now()
         for item in items:
+            if item.id in relationship_ids:
+                self.importer.error(item.row, "id", ID_TAKEN.format(item.id))
+                continue
             node_id = self._node(item, existing, batch, now)
             if node_id is not None:
                 self._links(item, node_id, batch, now)
@@ -119,7 +123,7 @@ class NodeChunk:
             self._remember(item.node_type.name, item.id, properties)
             importer.result.created += 1
             return item.id
-        importer.types[node.id] = node.type
+        importer.know(node.id, node.type, node.properties)
         if importer.options.mode == "create_only":
             importer.error(row, "id", f"'{node.id}' already exists (mode=create_only); use mode=merge to update it.")
             return None
@@ -128,9 +132,10 @@ class NodeChunk:
             importer.result.unchanged += 1
         else:
             after = Node(node.id, node.type, merged, node.created_at, now, node.version + 1)
-            if not self._may_set(item, merged, node.properties) or not self._links_still_allowed(row, after):
+            if not self._may_set(item, merged, node.properties) or not self._links_still_allowed(row, after, node):
                 return None
             batch.update_nodes.append((node, after))
+            importer.know(node.id, node.type, merged)
             importer.result.updated += 1
         return node.id
 
@@ -170,11 +175,9 @@ class NodeChunk:
                 allowed &= self.importer.may(item.row, name, spec.write_role, f"Setting {item.node_type.name}.{name}")
         return allowed
 
-    def _links_still_allowed(self, row: Row, after: Node) -> bool:
-        if after.type not in self._guarded_types:
-            return True
+    def _links_still_allowed(self, row: Row, after: Node, before: Node) -> bool:
         try:
-            check_links_after_update(self.vocabulary, self.importer.tx, after)
+            check_links_after_update(self.vocabulary, self.importer.tx, after, before.properties)
         except DomainError as exc:
             self.importer.error(row, None, exc.message)
             return False
@@ -191,15 +194,17 @@ class NodeChunk:
                 importer.error(row, column, f"A {item.node_type.name} cannot have {column}: {spec.relationship} "
                                             f"joins only {rel_type.describe_endpoints()}.")
                 continue
+            example = item.body.get(EXAMPLE_PROPERTY) is True  # names an example row brings in are examples too
             for name in names:
-                other = self._named(row, column, spec.node_type, name, batch, now)
+                other = self._named(row, column, spec.node_type, name, batch, now, example)
                 if other is not None:
                     ends = (node_id, other) if spec.direction == "out" else (other, node_id)
                     link = Row("relationships", {"type": spec.relationship, "from": ends[0], "to": ends[1]},
                                row.file, row.sheet, row.number)
                     importer.pending.append((link, column))
 
-    def _named(self, row: Row, column: str, node_type: str, name: str, batch: WriteBatch, now: str) -> str | None:
+    def _named(self, row: Row, column: str, node_type: str, name: str, batch: WriteBatch, now: str,
+               example: bool = False) -> str | None:
         """The id of the ``node_type`` node called ``name``, created in the batch if there is none."""
         found = self.names.exact(node_type, name)
         if found is not None:
@@ -210,7 +215,8 @@ class NodeChunk:
             return None
         spec = self.vocabulary.node_types[node_type]
         try:
-            properties = self.importer.service.schemas.validate_node(spec, {spec.main_property: name})
+            properties = self.importer.service.schemas.validate_node(
+                spec, {spec.main_property: name, **({EXAMPLE_PROPERTY: True} if example else {})})
         except ValidationError as exc:
             self.importer.invalid(row, exc, column)
             return None
@@ -227,7 +233,7 @@ class NodeChunk:
         return node_id
 
     def _remember(self, node_type: str, node_id: str, properties: dict[str, Any]) -> None:
-        self.importer.types[node_id] = node_type
+        self.importer.know(node_id, node_type, properties)
         name = properties.get(self.vocabulary.node_types[node_type].main_property)
         if isinstance(name, str):
             self.names.add(node_type, node_id, name)

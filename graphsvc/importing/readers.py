@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -19,12 +20,16 @@ from typing import IO, Any
 
 import ijson
 
+from ..spreadsheet_safety import unguard_cell
 from .rows import SECTIONS, FileProblem, Row
 from .tabular import TableLayout
 
 __all__ = ["FORMATS", "InputFile", "detect_format", "read_rows", "rows_of_document"]
 
 FORMATS = ("json", "csv", "xlsx", "zip")
+# What reading a damaged archive raises (a bad checksum, an encrypted part, an unknown method); a workbook
+# adds defusedxml's refusals (ValueErrors) and broken XML (a SyntaxError). None may escape as a server error.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 _XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -90,7 +95,9 @@ def _csv_rows(stream: IO[bytes], name: str, section: str | None, layout: TableLa
         if not any(header):
             raise FileProblem(name, "The CSV file is empty; its first row must name the columns.", None, 1)
         section = section or _section_of(name, header)
-        yield from _table_rows(layout, section, header, reader, name, section)
+        # Exports guard formula-like cells with an apostrophe (graphsvc.spreadsheet_safety): undo it.
+        cells = ([unguard_cell(cell) for cell in row] for row in reader)
+        yield from _table_rows(layout, section, header, cells, name, section)
     except UnicodeDecodeError:
         raise FileProblem(name, "The CSV file is not UTF-8 text; in Excel, save it as 'CSV UTF-8'.") from None
     except csv.Error as exc:
@@ -115,9 +122,13 @@ def _xlsx_rows(source: InputFile, layout: TableLayout) -> Iterator[Row]:
         for section in SECTIONS:
             if section not in sheets:
                 continue
+            # Not the sheet's declared size: openpyxl would pad every row out to it (inspection caps it).
+            sheets[section].reset_dimensions()
             cells = sheets[section].iter_rows(values_only=True)
             header = [str(cell).strip() if cell is not None else "" for cell in next(cells, ())]
             yield from _table_rows(layout, section, header, cells, source.name, sheets[section].title)
+    except (*_DAMAGED, ValueError, SyntaxError) as exc:  # inspection has read every part: rare
+        raise FileProblem(source.name, f"Not a readable Excel workbook (.xlsx): {exc}") from None
     finally:
         workbook.close()
 
@@ -134,8 +145,12 @@ def _zip_rows(source: InputFile, layout: TableLayout) -> Iterator[Row]:
             raise FileProblem(source.name, "The ZIP file needs nodes.csv and/or relationships.csv.")
         for section in SECTIONS:
             if section in tables:
-                with archive.open(tables[section]) as member:
-                    yield from _csv_rows(member, f"{source.name}/{tables[section].filename}", section, layout)
+                name = f"{source.name}/{tables[section].filename}"
+                try:
+                    with archive.open(tables[section]) as member:
+                        yield from _csv_rows(member, name, section, layout)
+                except _DAMAGED as exc:
+                    raise FileProblem(name, f"This part of the ZIP file cannot be read ({exc}).") from None
 
 
 def _table_rows(layout: TableLayout, section: str, header: list[str], records, file: str,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .limits import ImportLimits
+
 __all__ = ["MODES", "ImportOptions", "ImportResult"]
 
 MODES = ("merge", "create_only")
@@ -17,7 +19,8 @@ class ImportOptions:
     writes nothing. ``accept_duplicates`` creates rows that only look like existing records.
     ``tolerate`` names cardinality rules legacy data may breach (the shipped demo only). ``role`` is
     the caller's role over HTTP: changes the vocabulary reserves for a higher role (``write_role``)
-    are refused row by row; None (the CLI, seeding) means direct access to the store."""
+    are refused row by row; None (the CLI, seeding) means direct access to the store. ``limits`` caps
+    the size and shape of the files (checked before the import starts)."""
 
     mode: str = "merge"
     dry_run: bool = False
@@ -26,6 +29,7 @@ class ImportOptions:
     role: str | None = None
     chunk_size: int = 5_000
     max_errors: int = 1_000  # listed in full up to this many; counted beyond
+    limits: ImportLimits = field(default_factory=ImportLimits)
 
 
 @dataclass
@@ -40,6 +44,12 @@ class ImportResult:
     rows: int = 0
     applied: bool = False
     dry_run: bool = False
+    too_large: bool = False  # a file was refused for its size before any row was read
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of this answer: 413 for a file over a size limit, 422 for any other problem."""
+        return 413 if self.too_large else 422 if self.error_count else 200
 
     @property
     def message(self) -> str:

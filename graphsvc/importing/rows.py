@@ -30,7 +30,9 @@ class Row:
 
 
 class FileProblem(Exception):
-    """A whole file cannot be read (not JSON, not a workbook, no header...)."""
+    """A whole file cannot be read (not JSON, not a workbook, no header...): HTTP 422."""
+
+    status = 422
 
     def __init__(self, file: str, message: str, sheet: str | None = None, number: int | None = None):
         super().__init__(message)

@@ -84,7 +84,7 @@ class TableLayout:
 
 def cell_value(spec: PropertySpec, value: Any) -> Any:
     """The property value a cell holds; ValueError with a reader-friendly message if it holds none."""
-    if spec.type == "date":
+    if spec.type == "date" or (spec.type == "partial_date" and isinstance(value, dt.date)):
         return _date(value)
     if spec.type in ("number", "integer"):
         return _number(value, spec.type == "integer")

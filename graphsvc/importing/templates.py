@@ -16,7 +16,9 @@ from .tabular import LINK_SEPARATOR, TableLayout
 
 __all__ = ["guide_rows", "template_csv", "template_xlsx"]
 
-_FORMATS = {"date": "date: YYYY-MM-DD or an Excel date", "number": "number", "integer": "whole number",
+_FORMATS = {"date": "date: YYYY-MM-DD or an Excel date",
+            "partial_date": "date as precise as known: YYYY, YYYY-MM or YYYY-MM-DD",
+            "number": "number", "integer": "whole number",
             "boolean": "true or false", "email": "e-mail address", "url": "web address (http or https)",
             "string": "text", "text": "text (may be long)"}
 GUIDE_HEADER = ("table", "type", "column", "required", "takes", "description")

@@ -23,7 +23,9 @@ import networkx as nx
 
 from ..analysis.common import label, parse_date
 from ..analysis.gaps import Gap
+from ..spreadsheet_safety import guard_cell, xml_safe_text
 from ..store.model import Change
+from ..vocabulary import EXAMPLE_PROPERTY
 
 __all__ = ["CSV_COLUMNS", "RAGS", "RAG_RULES", "SOON_DAYS", "build_action_log", "count_by_rag", "derive_rag",
            "natural_key", "select_rows", "to_csv"]
@@ -40,7 +42,7 @@ RAG_RULES = (
     ("cancelled", "Status cancelled."),
 )
 CSV_COLUMNS = ("Reference", "Action", "Recommendations", "Accountable owner", "Owner flags", "Responsible",
-               "Due date", "Status", "RAG", "Why", "Last changed (UTC)", "Open flags", "Id")
+               "Due date", "Status", "RAG", "Why", "Last changed (UTC)", "Open flags", "Id", "Example data")
 
 LastChanged = Callable[[str], Change | None]
 
@@ -125,12 +127,14 @@ def to_csv(rows: Iterable[dict]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([_cell(value) for value in (
+        # Names and titles come from users: guard_cell keeps a spreadsheet from running them as formulas,
+        # xml_safe_text replaces control characters that older records may hold.
+        writer.writerow([guard_cell(xml_safe_text(value)) for value in (
             row["reference"], row["title"], _join(r["title"] for r in row["recommendations"]),
             _join(p["name"] for p in row["accountable"]), _join(row["owner_flags"]),
             _join(p["name"] for p in row["responsible"]), row["due_date"] or "", row["status"] or "",
             row["rag"], _join(row["rag_reasons"]), _excel_time(row["last_changed"]), _join(row["flags"]),
-            row["id"])])
+            row["id"], "example (fictional)" if row["example"] else "")])
     return out.getvalue()
 
 
@@ -157,7 +161,8 @@ def _row(graph, node, data, by_subject, owner_flags, last_changed, as_of, soon_d
             "owner_flags": about_owners, "responsible": _parties(graph, node, "RESPONSIBLE_FOR"),
             "due_date": due.isoformat() if due else None, "status": data.get("status"),
             "priority": data.get("priority"), "rag": rag, "rag_reasons": reasons,
-            "last_changed": changed_at, "last_changed_by": changed_by, "flags": flags}
+            "last_changed": changed_at, "last_changed_by": changed_by, "flags": flags,
+            "example": data.get(EXAMPLE_PROPERTY) is True}
 
 
 def _owner_flags(gaps: Iterable[Gap]) -> dict[tuple[str, str], list[str]]:
@@ -199,7 +204,3 @@ def _excel_time(stamp: str | None) -> str:
     """'2026-12-01T10:00:00.123456Z' -> '2026-12-01 10:00:00', which spreadsheets read as a time."""
     return stamp[:19].replace("T", " ") if stamp else ""
 
-
-def _cell(value: str) -> str:
-    # Names and titles come from users: a leading = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value and value[0] in "=+-@\t\r" else value

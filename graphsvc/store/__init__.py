@@ -7,6 +7,7 @@ from typing import Any
 
 from ..vocabulary import Vocabulary
 from .port import GraphStore
+from .search import search_fields
 
 __all__ = ["GraphStore", "open_store"]
 
@@ -17,7 +18,7 @@ def open_store(config: Mapping[str, Any], vocabulary: Vocabulary) -> GraphStore:
     if engine == "sqlite":
         from .sqlite import SqliteStore
 
-        return SqliteStore(config["DATABASE"], main_property)
+        return SqliteStore(config["DATABASE"], main_property, search_fields=search_fields(vocabulary))
     if engine == "neo4j":
         from .neo4j import Neo4jStore
 

@@ -7,10 +7,11 @@ travel as ``$parameters``, never inside the text.
 
 The data model in Neo4j:
 
-- ``(:Node:<Type> {id, type, label, props, created_at, updated_at, version, p_<name>...})``: ``props``
-  is the node's properties as JSON (they round-trip exactly); ``label`` is the main property, for
-  search and order; each scalar property is mirrored as ``p_<name>`` so ``find_nodes(equals=...)``
-  filters in Cypher without APOC.
+- ``(:Node:<Type> {id, type, label, props, created_at, updated_at, version, search_text, p_<name>...})``:
+  ``props`` is the node's properties as JSON (they round-trip exactly); ``label`` is the main property,
+  for order; ``search_text`` its searchable properties folded for search (search.py; no read returns
+  it); each scalar property is mirrored as ``p_<name>`` so ``find_nodes`` filters and sorts in Cypher
+  without APOC.
 - ``(:Node)-[:<TYPE> {id, props, created_at}]->(:Node)``.
 - ``(:Change {seq, at, actor, operation, subject, before, after})``, before/after as JSON, and the
   ``(:Counter {name: 'changes', value})`` node: every write transaction write-locks it first (a SET
@@ -66,8 +67,20 @@ _CHANGE = ("c.seq AS seq, c.at AS at, c.actor AS actor, c.operation AS operation
            "c.before AS before, c.after AS after")
 _TOKEN = "t.name AS name, t.role AS role, t.token_hash AS token_hash, t.created_at AS created_at, " \
          "t.revoked_at AS revoked_at"
-_NODE_FILTER = ("WHERE ($text IS NULL OR toLower(n.label) CONTAINS toLower($text))\n"
-                "  AND all(key IN keys($match_props) WHERE n['p_' + key] = $match_props[key])")
+# Lists of one type: every searched word (folded, see search.py) in search_text, exact values and
+# inclusive range ends on the p_<name> mirrors. A missing property compares as null: not matched.
+_NODE_FILTER = ("WHERE all(word IN $words WHERE n.search_text CONTAINS word)\n"
+                "  AND all(key IN keys($match_props) WHERE n['p_' + key] = $match_props[key])\n"
+                "  AND all(key IN keys($low) WHERE n['p_' + key] >= $low[key])\n"
+                "  AND all(key IN keys($high) WHERE n['p_' + key] <= $high[key])")
+# Best match first (search.py), as two keys that sort false first: the main property (search_text's
+# first line) starts with the phrase; else it holds every word; else the words are in other fields.
+_RANK_KEYS = ("NOT (n.search_text STARTS WITH $phrase) AS later,\n"
+              "  NOT all(word IN $words WHERE split(n.search_text, $separator)[0] CONTAINS word) AS elsewhere")
+# One sort key: $sort_field names the Neo4j property (label, a stamp or a p_<name> mirror). Strings in
+# any case order together; missing values go last whichever the direction.
+_NODE_ORDER = ("ORDER BY later, elsewhere, sort_value IS NULL, CASE WHEN $descending THEN sort_value END DESC,\n"
+               "  CASE WHEN NOT $descending THEN sort_value END, toLower(n.label), n.id")
 _REL_PAGE = f"WITH r ORDER BY r.created_at, r.id SKIP $offset LIMIT $limit\nRETURN {_REL}"
 
 # -- schema: constraints and indexes (idempotent) ----------------------------------------------
@@ -115,6 +128,20 @@ WHERE ($since IS NULL OR c.at >= $since)
 WITH c ORDER BY c.seq DESC LIMIT $limit
 RETURN {_CHANGE}"""
 
+# Erasure: the entries that mention an id (as subject, or as a quoted JSON string in before/after),
+# then each rewritten in place under its seq. A full scan of the log; erasures are rare.
+CHANGES_MENTIONING = f"""MATCH (c:Change)
+WHERE c.subject = $subject OR c.before CONTAINS $quoted OR c.after CONTAINS $quoted
+WITH c ORDER BY c.seq
+RETURN {_CHANGE}"""
+REWRITE_CHANGES = """UNWIND $rows AS row
+MATCH (c:Change {seq: row.seq})
+SET c.subject = row.subject, c.before = row.before, c.after = row.after
+RETURN count(c) AS rewritten"""
+# After an erasure: flush to the store files now, so transaction logs holding the old values become
+# prunable under the server's log retention policy (see docs/data-protection.md).
+CHECKPOINT = "CALL db.checkpoint()"
+
 # -- nodes -------------------------------------------------------------------------------------
 
 GET_NODE = f"MATCH (n:Node {{id: $id}})\nRETURN {_NODE}"
@@ -122,6 +149,17 @@ UPDATE_NODE = "MATCH (n:Node {id: $id})\nSET n = $node_props\nRETURN n.id AS id"
 # Its relationships are read (and logged) first; the writers' lock keeps that set unchanged.
 DELETE_NODE = "MATCH (n:Node {id: $id})\nDETACH DELETE n"
 COUNT_NODES = "MATCH (n:Node)\nRETURN count(n) AS total"
+# Search across types ($types null for all), best match first. Words and phrase are folded (search.py).
+_SEARCH = ("MATCH (n:Node)\nWHERE ($types IS NULL OR n.type IN $types)\n"
+           "  AND all(word IN $words WHERE n.search_text CONTAINS word)")
+COUNT_SEARCH = f"{_SEARCH}\nRETURN count(n) AS total"
+PAGE_SEARCH = f"""{_SEARCH}
+WITH n, {_RANK_KEYS}
+ORDER BY later, elsewhere, toLower(n.label), n.id SKIP $offset LIMIT $limit
+RETURN {_NODE}"""
+# Stores made before search_text existed: filled in batches by ``initialise`` (folding is Python's).
+NODES_WITHOUT_SEARCH_TEXT = f"MATCH (n:Node)\nWHERE n.search_text IS NULL\nWITH n LIMIT $limit\nRETURN {_NODE}"
+SET_SEARCH_TEXT = "UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nSET n.search_text = row.search_text"
 ALL_NODES = f"MATCH (n:Node)\nRETURN {_NODE}"
 
 # -- bulk reads and batched writes (imports): one statement per list, the list as $ids or $rows ----
@@ -198,8 +236,15 @@ def count_nodes(node_type: str) -> str:
 
 
 def page_nodes(node_type: str) -> str:
-    return (f"MATCH (n:{quote_name(node_type)})\n{_NODE_FILTER}\n"
-            f"WITH n ORDER BY toLower(n.label), n.id SKIP $offset LIMIT $limit\nRETURN {_NODE}")
+    """A page of one type: filtered, best match first when $ranked, then by the sort key, main property
+    and id."""
+    return f"""MATCH (n:{quote_name(node_type)})
+{_NODE_FILTER}
+WITH n, n[$sort_field] AS value, {_RANK_KEYS}
+WITH n, $ranked AND later AS later, $ranked AND elsewhere AS elsewhere,
+  CASE WHEN value IS :: STRING THEN toLower(value) ELSE value END AS sort_value
+{_NODE_ORDER} SKIP $offset LIMIT $limit
+RETURN {_NODE}"""
 
 
 def node_labels(node_type: str) -> str:

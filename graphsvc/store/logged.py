@@ -11,7 +11,7 @@ from abc import abstractmethod
 from typing import Any
 
 from ..errors import NotFound
-from .model import Node, Operation, Relationship, utc_now
+from .model import Change, Node, Operation, Relationship, utc_now
 from .port import GraphTransaction, WriteBatch
 
 __all__ = ["LoggedTransaction"]
@@ -80,6 +80,21 @@ class LoggedTransaction(GraphTransaction):
                   {"relationships": [rel.as_record()]}, rel.created_at)
         return rel
 
+    def erase_node(self, node_id, redaction, reason=None) -> dict[str, Any]:
+        node = self._require_node(node_id)
+        relationships = self.relationships_of(node_id)
+        earlier = self._changes_mentioning(node_id)
+        self._erase_node(node_id)
+        self._rewrite_changes([redaction.scrub_change(change) for change in earlier])
+        now = utc_now()
+        # The relationships' ends stay, so their history still says when they went (pseudonymised).
+        entries = [(Operation.DELETE_RELATIONSHIP, rel.id, redaction.scrub(rel.as_record()), None, now)
+                   for rel in relationships]
+        summary = {"type": node.type, "relationships": len(relationships), "redacted_entries": len(earlier),
+                   "reason": reason}
+        self._log_many([*entries, (Operation.ERASE_NODE, redaction.pseudonym, None, summary, now)])
+        return summary
+
     # -- engine primitives --------------------------------------------------------------------------
 
     @abstractmethod
@@ -107,6 +122,16 @@ class LoggedTransaction(GraphTransaction):
     def _log(self, operation: str, subject: str, before: dict | None, after: dict | None,
              at: str | None = None) -> None:
         """Append one change-log entry in this transaction."""
+
+    # Erasure primitives: find the committed change-log entries that mention an id (subject equal to
+    # it, or before/after JSON containing it as a quoted string), and rewrite entries in place by seq.
+
+    @abstractmethod
+    def _changes_mentioning(self, value: str) -> list[Change]: ...
+
+    @abstractmethod
+    def _rewrite_changes(self, changes: list[Change]) -> None:
+        """Store each entry's subject, before and after under its seq (seq, at, actor, operation kept)."""
 
     # Batched primitives for write_batch. The caller has checked ids and ends; engines write each
     # list in as few statements as they can.

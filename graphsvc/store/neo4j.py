@@ -9,6 +9,7 @@ rules checked inside still hold at commit. Statements and the data model: cypher
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterator
@@ -36,8 +37,11 @@ from . import cypher
 from .model import Change
 from .neo4j_tx import Catalogue, Neo4jReader, Neo4jTransaction, change_from, node_from, relationship_from
 from .port import GraphStore, GraphTransaction
+from .search import search_text
 
 __all__ = ["Neo4jStore"]
+
+log = logging.getLogger(__name__)
 
 
 class Neo4jStore(Neo4jReader, GraphStore):
@@ -137,6 +141,16 @@ class Neo4jStore(Neo4jReader, GraphStore):
         with self._errors():
             for statement in self.catalogue.schema:
                 driver.execute_query(statement, database_=self.database)
+            self._fill_search_text(driver)
+
+    def _fill_search_text(self, driver, batch: int = 5_000) -> None:
+        """Give nodes stored before search existed their search_text (folding is done here, in Python)."""
+        while records := driver.execute_query(cypher.NODES_WITHOUT_SEARCH_TEXT, {"limit": batch},
+                                              database_=self.database).records:
+            nodes = [node_from(record.data()) for record in records]
+            rows = [{"id": n.id, "search_text": search_text(n.properties, self.catalogue.search_fields.get(n.type, ()))}
+                    for n in nodes]
+            driver.execute_query(cypher.SET_SEARCH_TEXT, {"rows": rows}, database_=self.database)
 
     @contextmanager
     def transaction(self, actor: str) -> Iterator[GraphTransaction]:
@@ -196,6 +210,20 @@ class Neo4jStore(Neo4jReader, GraphStore):
     def revoke_token(self, name: str, actor: str) -> TokenRecord:
         with self.transaction(actor) as tx:
             return tx.revoke_token(name)
+
+    def purge_deleted(self) -> bool:
+        """Ask the server for a checkpoint. Erased values stay in its transaction logs until they are
+        pruned (``db.tx_log.rotation.retention_policy``) and in backups: docs/data-protection.md."""
+        try:
+            with self._errors():
+                self._driver().execute_query(cypher.CHECKPOINT, database_=self.database)
+        except StoreUnavailable as exc:  # e.g. NEO4J_USER may not checkpoint: the erasure itself stands
+            log.warning("erasure committed, but the checkpoint was refused: %s", exc.message)
+            return False
+        return True
+
+    def checkpoint(self) -> None:
+        """Nothing to do: the server manages its own transaction logs."""
 
     def close(self) -> None:
         with self._lock:

@@ -17,6 +17,7 @@ from . import cypher
 from .logged import LoggedTransaction
 from .model import Change, Node, Operation, Relationship, json_text, utc_now
 from .port import GraphReader, Page
+from .search import FIELD_SEPARATOR, RANK, STAMPS, Words, high_bound, plan_order, search_fields, search_text
 
 __all__ = ["Catalogue", "Neo4jReader", "Neo4jTransaction"]
 
@@ -28,6 +29,7 @@ class Catalogue:
 
     def __init__(self, vocabulary):
         self.main_property = {name: t.main_property for name, t in vocabulary.node_types.items()}
+        self.search_fields = search_fields(vocabulary)
         self.create_node = {t: cypher.create_node(t) for t in vocabulary.node_types}
         self.copy_nodes = {t: cypher.copy_nodes(t) for t in vocabulary.node_types}
         self.count_nodes = {t: cypher.count_nodes(t) for t in vocabulary.node_types}
@@ -68,13 +70,27 @@ class Neo4jReader(GraphReader):
         [rows] = self._query((cypher.GET_NODE, {"id": node_id}))
         return node_from(rows[0]) if rows else None
 
-    def find_nodes(self, node_type, *, text=None, equals=None, limit=50, offset=0) -> Page:
+    def find_nodes(self, node_type, *, text=None, equals=None, ranges=None, sort=None, limit=50, offset=0) -> Page:
         if node_type not in self.catalogue.count_nodes:
             return [], 0
-        # Equality filters run on the p_<name> mirrors of the JSON properties (see cypher.py).
-        args = {"text": text or None, "match_props": dict(equals or {})}
+        words = Words.of(text)
+        order = plan_order(sort if sort is not None else [RANK] if words else [],
+                           self.catalogue.main_property.get(node_type))
+        # Filters and the sort key run on the p_<name> mirrors of the JSON properties (see cypher.py).
+        args = {"words": list(words.words) if words else [], "match_props": dict(equals or {}),
+                "low": {name: low for name, (low, _) in (ranges or {}).items() if low is not None},
+                "high": {name: high_bound(high) for name, (_, high) in (ranges or {}).items() if high is not None}}
+        page = {**args, **_rank_args(words), "ranked": order.ranked and words is not None,
+                "sort_field": _sort_field(order.key), "descending": order.descending, "limit": limit, "offset": offset}
         counted, rows = self._query((self.catalogue.count_nodes[node_type], args),
-                                    (self.catalogue.page_nodes[node_type], {**args, "limit": limit, "offset": offset}))
+                                    (self.catalogue.page_nodes[node_type], page))
+        return [node_from(row) for row in rows], counted[0]["total"]
+
+    def search(self, text, types=None, limit=50, offset=0) -> Page:
+        words = Words.of(text)
+        args = {"types": None if types is None else sorted(types), "words": list(words.words) if words else []}
+        counted, rows = self._query((cypher.COUNT_SEARCH, args), (cypher.PAGE_SEARCH, {
+            **args, **_rank_args(words), "limit": limit, "offset": offset}))
         return [node_from(row) for row in rows], counted[0]["total"]
 
     def get_relationship(self, rel_id: str) -> Relationship | None:
@@ -178,16 +194,30 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
 
     def _insert_node(self, node: Node) -> None:
         [rows] = self._query((self.catalogue.pick(self.catalogue.create_node, node.type),
-                              {"id": node.id, "node_props": node_fields(node, self.catalogue.main_property)}))
+                              {"id": node.id, "node_props": node_fields(node, self.catalogue)}))
         if not rows:
             raise Conflict(f"A node with id '{node.id}' already exists.", {"id": ["Already in use."]})
 
     def _write_node(self, node: Node) -> None:
-        fields = node_fields(node, self.catalogue.main_property)
+        fields = node_fields(node, self.catalogue)
         self._query((cypher.UPDATE_NODE, {"id": node.id, "node_props": fields}))
 
     def _erase_node(self, node_id: str) -> None:
         self._query((cypher.DELETE_NODE, {"id": node_id}))  # DETACH DELETE: its relationships go too
+
+    def _changes_mentioning(self, value: str) -> list[Change]:
+        # Committed entries only: erase_node runs in a transaction of its own, before it logs anything.
+        [rows] = self._query((cypher.CHANGES_MENTIONING, {"subject": value, "quoted": dumps(value)}))
+        return [change_from(row) for row in rows]
+
+    def _rewrite_changes(self, changes: list[Change]) -> None:
+        if not changes:
+            return
+        rows = [{"seq": c.seq, "subject": c.subject, "before": None if c.before is None else dumps(c.before),
+                 "after": None if c.after is None else dumps(c.after)} for c in changes]
+        [[row]] = self._query((cypher.REWRITE_CHANGES, {"rows": rows}))
+        if row["rewritten"] != len(rows):
+            raise StoreUnavailable("A change-log entry vanished during an erasure; nothing was saved.")
 
     # -- tokens (not part of the port's transaction; the store calls these) ----------------------
 
@@ -215,7 +245,7 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
                 tokens: list[TokenRecord]) -> None:
         """Write the records exactly as given, one ``UNWIND $rows`` batch per type, logging nothing."""
         for node_type, group in _by_type(nodes).items():
-            rows = [node_fields(node, self.catalogue.main_property) for node in group]
+            rows = [node_fields(node, self.catalogue) for node in group]
             self._copy(self.catalogue.pick(self.catalogue.copy_nodes, node_type), rows)
         for rel_type, group in _by_type(relationships).items():
             rows = [relationship_row(r) for r in group]
@@ -272,12 +302,12 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
         if len(set(ids)) != len(ids) or self.get_nodes(ids):  # the lock keeps this true until commit
             raise Conflict("A node id in the batch is already in use.", {"id": ["Already in use."]})
         for node_type, group in _by_type(nodes).items():
-            rows = [node_fields(node, self.catalogue.main_property) for node in group]
+            rows = [node_fields(node, self.catalogue) for node in group]
             self._copy(self.catalogue.pick(self.catalogue.copy_nodes, node_type), rows)
 
     def _write_nodes(self, nodes: list[Node]) -> None:
         # Whole property sets, as _write_node: stale p_<name> mirrors go (see cypher.WRITE_NODES).
-        self._query((cypher.WRITE_NODES, {"rows": [node_fields(node, self.catalogue.main_property)
+        self._query((cypher.WRITE_NODES, {"rows": [node_fields(node, self.catalogue)
                                                    for node in nodes]}))
 
     def _remove_relationships(self, rel_ids: list[str]) -> None:
@@ -307,14 +337,15 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
             self._append_pending()
 
 
-def node_fields(node: Node, main_property: dict[str, str]) -> dict[str, Any]:
-    """The node's Neo4j properties: JSON for the record, the main property for search and order,
-    and a ``p_<name>`` mirror of each scalar property for equality filters."""
-    label = str(node.properties.get(main_property.get(node.type, ""), ""))
+def node_fields(node: Node, catalogue: Catalogue) -> dict[str, Any]:
+    """The node's Neo4j properties: JSON for the record, the main property for order, its folded
+    search text, and a ``p_<name>`` mirror of each scalar property for filters and sorting."""
+    label = str(node.properties.get(catalogue.main_property.get(node.type, ""), ""))
     fields = {f"p_{name}": value for name, value in node.properties.items()
               if isinstance(value, str | int | float | bool)}
     fields.update(id=node.id, type=node.type, label=label, props=dumps(node.properties),
-                  created_at=node.created_at, updated_at=node.updated_at, version=node.version)
+                  created_at=node.created_at, updated_at=node.updated_at, version=node.version,
+                  search_text=search_text(node.properties, catalogue.search_fields.get(node.type, ())))
     return fields
 
 
@@ -338,6 +369,16 @@ def node_from(row: dict[str, Any]) -> Node:
 def relationship_from(row: dict[str, Any]) -> Relationship:
     return Relationship(row["id"], row["type"], row["source"], row["target"], json.loads(row["props"]),
                         row["created_at"])
+
+
+def _sort_field(key: str | None) -> str:
+    """The Neo4j property a sort key reads (see node_fields): no key is the main property (label)."""
+    return "label" if key is None else key if key in STAMPS else f"p_{key}"
+
+
+def _rank_args(words: Words | None) -> dict[str, Any]:
+    # An empty phrase starts every text: with no words every node ranks 0 and the order falls through.
+    return {"phrase": words.phrase if words else "", "separator": FIELD_SEPARATOR}
 
 
 def _by_type(records) -> dict[str, list]:

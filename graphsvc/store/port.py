@@ -8,13 +8,13 @@ transaction, so the audit history and the projections never miss or invent a cha
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..auth import TokenRecord
-from .model import Change, Node, Relationship
+from .model import Change, Node, Redaction, Relationship
 
 __all__ = ["GraphReader", "GraphStore", "GraphTransaction", "LinkKey", "Page", "WriteBatch"]
 
@@ -49,9 +49,19 @@ class GraphReader(ABC):
 
     @abstractmethod
     def find_nodes(self, node_type: str, *, text: str | None = None, equals: dict[str, Any] | None = None,
+                   ranges: dict[str, tuple[Any, Any]] | None = None, sort: Sequence[str] | str | None = None,
                    limit: int = 50, offset: int = 0) -> Page:
-        """Nodes of one type, optionally whose main property contains ``text`` and whose
-        properties equal ``equals``; ordered by main property then id."""
+        """Nodes of one type: whose searchable properties hold every word of ``text`` (case- and
+        accent-insensitive, see search.py), whose properties equal ``equals`` and lie within
+        ``ranges`` (property: (low, high), inclusive, either end None; a text upper end also takes in
+        the values it begins). Ordered by ``sort`` (``[search.RANK]`` and/or one property or stamp,
+        ``-`` for descending, missing values last), then main property, then id; with no ``sort``,
+        by rank when ``text`` is given, else by main property."""
+
+    @abstractmethod
+    def search(self, text: str, types: Collection[str] | None = None, limit: int = 50, offset: int = 0) -> Page:
+        """Nodes of any of ``types`` (all when None) whose searchable properties hold every word of
+        ``text``: best match first (search.py), then main property, then id."""
 
     @abstractmethod
     def get_relationship(self, rel_id: str) -> Relationship | None: ...
@@ -120,6 +130,12 @@ class GraphTransaction(GraphReader):
         """Delete the relationships ``remove`` and create one new relationship, logged as ONE change
         (operation ``replace_relationships`` about ``subject``): e.g. handing an action to a new owner."""
 
+    @abstractmethod
+    def erase_node(self, node_id: str, redaction: Redaction, reason: str | None = None) -> dict[str, Any]:
+        """Erase a person: delete the node and its relationships, rewrite every earlier change-log entry
+        mentioning it by ``redaction`` (keeping seq, time, actor, operation) and log one ``erase_node``
+        entry about the pseudonym. Returns that entry's ``after``. Run it in a transaction of its own."""
+
 
 class GraphStore(GraphReader):
     """A store of record. Adapters are named after their engine."""
@@ -180,4 +196,14 @@ class GraphStore(GraphReader):
         """Mark the token revoked (kept for the record); NotFound if no token has that name."""
 
     @abstractmethod
+    def purge_deleted(self) -> bool:
+        """After an erasure: make deleted and rewritten values unrecoverable from the engine's files as
+        far as the engine allows; False if that could not be completed now (e.g. readers held it off)."""
+
+    @abstractmethod
     def close(self) -> None: ...
+
+    @abstractmethod
+    def checkpoint(self) -> None:
+        """Tidy up after bulk work (fold a write-ahead log back into the database); never raises
+        for a busy store: the next checkpoint will do."""

@@ -15,6 +15,8 @@ from ..errors import Conflict, NotFound, StoreUnavailable
 from .logged import LoggedTransaction
 from .model import Change, Node, Operation, Relationship, json_text, utc_now
 from .port import GraphReader, GraphStore, GraphTransaction, Page
+from .search import RANK, Words, plan_order, search_text
+from .sqlite_search import node_filter, order_clause, rank_expression, refresh_search_text, types_filter
 
 __all__ = ["SqliteStore"]
 
@@ -26,7 +28,8 @@ CREATE TABLE IF NOT EXISTS nodes (
     props TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    version INTEGER NOT NULL DEFAULT 1
+    version INTEGER NOT NULL DEFAULT 1,
+    search_text TEXT NOT NULL DEFAULT ''  -- folded searchable text (search.py); never part of a record
 );
 CREATE INDEX IF NOT EXISTS nodes_by_type_label ON nodes(type, label COLLATE NOCASE, id);
 CREATE TABLE IF NOT EXISTS relationships (
@@ -77,19 +80,25 @@ class _SqliteReader(GraphReader):
         row = self._conn().execute(f"SELECT {_NODE_COLUMNS} FROM nodes WHERE id = ?", (node_id,)).fetchone()
         return _node(row) if row else None
 
-    def find_nodes(self, node_type, *, text=None, equals=None, limit=50, offset=0) -> Page:
-        where, args = ["type = ?"], [node_type]
-        if text:
-            where.append("label LIKE ? ESCAPE '\\' COLLATE NOCASE")
-            args.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        for name, value in (equals or {}).items():
-            where.append("json_extract(props, ?) = ?")
-            args.extend(["$." + name, value])
-        clause = " AND ".join(where)
-        total = self._conn().execute(f"SELECT count(*) FROM nodes WHERE {clause}", args).fetchone()[0]
-        rows = self._conn().execute(
-            f"SELECT {_NODE_COLUMNS} FROM nodes WHERE {clause} ORDER BY label COLLATE NOCASE, id LIMIT ? OFFSET ?",
-            [*args, limit, offset]).fetchall()
+    def find_nodes(self, node_type, *, text=None, equals=None, ranges=None, sort=None, limit=50, offset=0) -> Page:
+        words = Words.of(text)
+        where, args = node_filter(words, equals, ranges)
+        order = plan_order(sort if sort is not None else [RANK] if words else [], self.main_property.get(node_type))
+        return self._page(["type = ?", *where], [node_type, *args], order_clause(order, words), limit, offset)
+
+    def search(self, text, types=None, limit=50, offset=0) -> Page:
+        words = Words.of(text)
+        where, args = node_filter(words, None, None)
+        type_where, type_args = types_filter(types)
+        rank, rank_args = rank_expression(words) if words else ("0", [])
+        return self._page([*type_where, *where], [*type_args, *args],
+                          (f"{rank}, label COLLATE NOCASE, id", rank_args), limit, offset)
+
+    def _page(self, where: list[str], args: list, order: tuple[str, list], limit: int, offset: int) -> Page:
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        total = self._conn().execute(f"SELECT count(*) FROM nodes {clause}", args).fetchone()[0]
+        rows = self._conn().execute(f"SELECT {_NODE_COLUMNS} FROM nodes {clause} ORDER BY {order[0]} LIMIT ? OFFSET ?",
+                                    [*args, *order[1], limit, offset]).fetchall()
         return [_node(row) for row in rows], total
 
     def get_relationship(self, rel_id: str) -> Relationship | None:
@@ -152,8 +161,10 @@ class _SqliteReader(GraphReader):
 
 
 class _SqliteTransaction(_SqliteReader, LoggedTransaction):
-    def __init__(self, conn: sqlite3.Connection, actor: str, main_property: dict[str, str]):
+    def __init__(self, conn: sqlite3.Connection, actor: str, main_property: dict[str, str],
+                 search_fields: dict[str, tuple[str, ...]]):
         self.conn, self.actor, self.main_property = conn, actor, main_property
+        self.search_fields = search_fields
 
     def _conn(self) -> sqlite3.Connection:
         return self.conn
@@ -189,16 +200,19 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
 
     def _insert_nodes(self, nodes: list[Node]) -> None:
         try:
-            self.conn.executemany(f"INSERT INTO nodes ({_NODE_COLUMNS}, label) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self.conn.executemany(f"INSERT INTO nodes ({_NODE_COLUMNS}, label, search_text) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                   [(n.id, n.type, _dumps(n.properties), n.created_at, n.updated_at, n.version,
-                                    self._label(n)) for n in nodes])
+                                    self._label(n), self._search_text(n)) for n in nodes])
         except sqlite3.IntegrityError as exc:
             which = f"with id '{nodes[0].id}'" if len(nodes) == 1 else "with one of these ids"
             raise Conflict(f"A node {which} already exists.", {"id": ["Already in use."]}) from exc
 
     def _write_nodes(self, nodes: list[Node]) -> None:
-        self.conn.executemany("UPDATE nodes SET props = ?, label = ?, updated_at = ?, version = ? WHERE id = ?",
-                              [(_dumps(n.properties), self._label(n), n.updated_at, n.version, n.id) for n in nodes])
+        self.conn.executemany(
+            "UPDATE nodes SET props = ?, label = ?, search_text = ?, updated_at = ?, version = ? WHERE id = ?",
+            [(_dumps(n.properties), self._label(n), self._search_text(n), n.updated_at, n.version, n.id)
+             for n in nodes])
 
     def _remove_relationships(self, rel_ids: list[str]) -> None:
         self.conn.executemany("DELETE FROM relationships WHERE id = ?", [(rel_id,) for rel_id in rel_ids])
@@ -220,6 +234,21 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
     def _label(self, node: Node) -> str:
         return str(node.properties.get(self.main_property.get(node.type, ""), ""))
 
+    def _search_text(self, node: Node) -> str:
+        return search_text(node.properties, self.search_fields.get(node.type, ()))
+
+    def _changes_mentioning(self, value: str) -> list[Change]:
+        quoted = json_text(value)  # as the value is written inside stored before/after JSON
+        rows = self.conn.execute(
+            "SELECT seq, at, actor, operation, subject, before, after FROM changes WHERE subject = ? "
+            "OR instr(before, ?) > 0 OR instr(after, ?) > 0 ORDER BY seq", (value, quoted, quoted)).fetchall()
+        return [Change(s, at, who, op, subj, _loads(b), _loads(a)) for s, at, who, op, subj, b, a in rows]
+
+    def _rewrite_changes(self, changes: list[Change]) -> None:
+        self.conn.executemany("UPDATE changes SET subject = ?, before = ?, after = ? WHERE seq = ?",
+                              [(c.subject, None if c.before is None else _dumps(c.before),
+                                None if c.after is None else _dumps(c.after), c.seq) for c in changes])
+
     def _log(self, operation, subject, before, after, at=None) -> None:
         self._log_many([(operation, subject, before, after, at or utc_now())])
 
@@ -233,9 +262,12 @@ class SqliteStore(_SqliteReader, GraphStore):
 
     name = "sqlite"
 
-    def __init__(self, path: str | Path, main_property: dict[str, str], busy_timeout_ms: int = 10_000):
+    def __init__(self, path: str | Path, main_property: dict[str, str], busy_timeout_ms: int = 10_000,
+                 search_fields: dict[str, tuple[str, ...]] | None = None):
         self.path = str(path)
         self.main_property = dict(main_property)
+        # What search_text holds per type (search.search_fields); the main property alone if not given.
+        self.search_fields = search_fields or {name: (main,) for name, main in self.main_property.items()}
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
@@ -252,9 +284,11 @@ class SqliteStore(_SqliteReader, GraphStore):
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache: bulk imports touch every index
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA secure_delete=ON")  # deleted and rewritten rows are zeroed, not left as free space
             conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
             with _translate_errors():
                 conn.executescript(SCHEMA)  # idempotent: a fresh file is usable at once
+                refresh_search_text(conn, self.search_fields)
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -270,7 +304,7 @@ class SqliteStore(_SqliteReader, GraphStore):
         with _translate_errors():
             conn.execute("BEGIN IMMEDIATE")
         try:
-            yield _SqliteTransaction(conn, actor, self.main_property)
+            yield _SqliteTransaction(conn, actor, self.main_property, self.search_fields)
             with _translate_errors():
                 conn.execute("COMMIT")
         except BaseException:
@@ -362,6 +396,30 @@ class SqliteStore(_SqliteReader, GraphStore):
                 tx.conn.execute("UPDATE tokens SET revoked_at = ? WHERE name = ?", (record.revoked_at, name))
                 tx._log(Operation.REVOKE_TOKEN, f"token:{name}", {"name": name, "role": record.role}, None)
             return record
+
+    def purge_deleted(self) -> bool:
+        """Rebuild the file without free pages (VACUUM), then copy the WAL back and truncate it to zero
+        bytes, so erased values survive in neither. Other connections may keep the WAL open (that is
+        harmless once it is empty); a reader mid-transaction makes the checkpoint wait up to the busy
+        timeout and, if it is still there, report False (the next erasure or checkpoint finishes it)."""
+        with _translate_errors():
+            self._conn().execute("VACUUM")
+        return self.checkpoint(wait_ms=self.busy_timeout_ms)
+
+    def checkpoint(self, wait_ms: int = 1000) -> bool:
+        """Copy the write-ahead log into the file and truncate it: a bulk import, even one rolled back,
+        can leave it hundreds of MB long, and SQLite never shrinks it by itself. Waits at most ``wait_ms``
+        for readers still on an older snapshot; if they stay, it answers False and the next checkpoint
+        finishes the job."""
+        conn = self._conn()
+        try:
+            conn.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return busy == 0
+        except sqlite3.OperationalError:
+            return False  # busy or locked: tidying up must not fail work that has already finished
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
 
     def close(self) -> None:
         with self._lock:

@@ -22,8 +22,10 @@ class GraphWriter:
         out.write('{"nodes": [\n')
 
     def node(self, node_type: str, node_id: str, **properties: Any) -> str:
+        # Generated records are fictional: marked as examples like the shipped demo, so they can
+        # never be mistaken for real ones (or linked to them) if a generated file is imported.
         self.out.write((",\n" if self.node_counts else "") + self._encode({"id": node_id, "type": node_type,
-                                                                           **properties}))
+                                                                           **properties, "example": True}))
         self.node_counts[node_type] = self.node_counts.get(node_type, 0) + 1
         return node_id
 
