@@ -50,6 +50,13 @@ def seed_dataset(app: Flask, dataset: str, actor: str = "seed") -> dict:
     return result.as_dict()
 
 
+def _ids_in(dataset: str) -> set[str]:
+    """The node ids a shipped seed file holds: a store seeded before example records were marked
+    holds the demo unmarked, and removing it must still take all of it."""
+    with open(seeds_directory() / f"{dataset}.yaml", encoding="utf-8") as handle:
+        return {node["id"] for node in (yaml_load(handle) or {}).get("nodes") or [] if node.get("id")}
+
+
 def _marked(document: dict) -> dict:
     """A seed file saying ``example: true`` at the top is fictional: every node of it is marked as an
     example record, so the mark travels with it (API, exports, reports) and it can be removed at once."""
@@ -87,7 +94,7 @@ def register_commands(app: Flask) -> None:
         """Load shipped seed data (the evaluation report, the fictional demo borough, or all), or remove the demo."""
         service = get_service()
         if remove:
-            removed = service.remove_examples("seed")
+            removed = service.remove_examples("seed", also=_ids_in(remove))
             click.echo(f"Removed the example data: {removed['nodes']} records and {removed['relationships']} "
                        "relationships. Real records and their history are unchanged.")
             return

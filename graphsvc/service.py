@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from marshmallow import ValidationError
@@ -182,12 +183,15 @@ class GraphService:
                 self._real_graph = (seq, graph.subgraph(real).copy())
             return self._real_graph[1]
 
-    def remove_examples(self, actor: str) -> dict[str, int]:
+    def remove_examples(self, actor: str, also: Collection[str] = ()) -> dict[str, int]:
         """Delete every example record and its relationships in one logged transaction; real records
-        and their history are untouched."""
+        and their history are untouched. ``also``: ids of example records that may predate the mark
+        (a store seeded before the demo was marked), removed too where they exist."""
         with self.store.transaction(actor) as tx:
             doomed = [node for node_type in self.vocabulary.node_types
                       for node in tx.find_nodes(node_type, equals={EXAMPLE_PROPERTY: True}, limit=10**9)[0]]
+            marked = {node.id for node in doomed}
+            doomed += tx.get_nodes(set(also) - marked).values()
             relationships = {rel.id for node in doomed for rel in tx.relationships_of(node.id)}
             for node in doomed:
                 tx.delete_node(node.id)

@@ -204,6 +204,13 @@ class Vocabulary:
     rules: tuple[Rule, ...]
     source: str = ""
     link_columns: dict[str, LinkColumn] = field(default_factory=dict)
+    # The rules covering each relationship type, worked out once: imports ask for every row.
+    _rules_by_type: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False, repr=False,
+                                                        compare=False)
+
+    def __post_init__(self):
+        for name in self.relationship_types:
+            self._rules_by_type[name] = tuple(rule for rule in self.rules if rule.covers(name))
 
     def node_type(self, name: str) -> NodeType | None:
         return self.node_types.get(name)
@@ -214,8 +221,9 @@ class Vocabulary:
     def relationship_type(self, name: str) -> RelationshipType | None:
         return self.relationship_types.get(name)
 
-    def rules_for(self, relationship: str) -> list[Rule]:
-        return [rule for rule in self.rules if rule.covers(relationship)]
+    def rules_for(self, relationship: str) -> tuple[Rule, ...]:
+        found = self._rules_by_type.get(relationship)
+        return found if found is not None else tuple(rule for rule in self.rules if rule.covers(relationship))
 
     def as_dict(self) -> dict[str, Any]:
         return {

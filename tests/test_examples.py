@@ -118,3 +118,17 @@ def test_analyses_and_reports_leave_examples_out_when_asked(seeded, client, serv
     assert demo_log["rows"] and all(row["example"] is True for row in demo_log["rows"])
     exported = client.get("/api/v1/export?format=json&examples=false").get_json()
     assert not [n for n in exported["nodes"] if n.get("example")]
+
+
+def test_a_demo_seeded_before_the_mark_existed_is_removed_too(app, runner, service, monkeypatch):
+    import graphsvc.cli
+
+    monkeypatch.setattr(graphsvc.cli, "_marked", lambda document: {**document, "example": None})
+    assert runner.invoke(args=["seed", "--dataset", "all"]).exit_code == 0
+    graph = service.graph()
+    assert "person-nadia-farrow" in graph and not [n for n in graph if _is_example(graph, n)]
+    result = runner.invoke(args=["seed", "--remove", "demo"])
+    assert result.exit_code == 0, result.output
+    remaining = service.graph()
+    assert "person-nadia-farrow" not in remaining and "group-example-cop" not in remaining
+    assert {"rec-clarify-purpose", "theme-access-to-care", "group-cop-anti-racism-health-equity"} <= set(remaining)

@@ -70,8 +70,18 @@ def walkable(rel_types: Collection[str] | None = None, ends: Collection[str] = (
     if rel_types:
         allowed = frozenset(rel_types)
         return lambda kind, u, v: kind in allowed
-    ends = frozenset(ends)
-    return lambda kind, u, v: kind not in AWARENESS_LINKS and (kind not in CONTEXT_LINKS or u in ends or v in ends)
+    return _WorkingLinks(frozenset(ends))
+
+
+class _WorkingLinks:
+    """The default walk (see :func:`walkable`), as data, so :func:`adjacency` can test whole sets of
+    relationships at once: a path search calls it for every relationship it scans."""
+
+    def __init__(self, ends: frozenset[str]):
+        self.ends = ends
+
+    def __call__(self, kind: str | None, u: str, v: str) -> bool:
+        return kind not in AWARENESS_LINKS and (kind not in CONTEXT_LINKS or u in self.ends or v in self.ends)
 
 
 def describe_path(graph: nx.MultiDiGraph, nodes: list[str], follows: Follows | None = None) -> dict:
@@ -181,10 +191,31 @@ def adjacency(graph: nx.MultiDiGraph, follows: Follows | None) -> Callable[[str]
     succ, pred = graph._succ, graph._pred
     if follows is None:
         return lambda node: [*succ[node], *pred[node]]
+    if isinstance(follows, _WorkingLinks):
+        return _working_adjacency(succ, pred, follows.ends)
 
     def adjacent(node: str) -> list[str]:
         return [other for side in (succ[node], pred[node]) for other, keyed in side.items()
                 if any(follows(data.get("type"), node, other) for data in keyed.values())]
+
+    return adjacent
+
+
+_NOT_WORKING = AWARENESS_LINKS | CONTEXT_LINKS
+
+
+def _working_adjacency(succ, pred, ends: frozenset[str]) -> Callable[[str], list[str]]:
+    """:func:`adjacency` for the default walk, with the test inlined (the same rule as _WorkingLinks)."""
+    def adjacent(node: str) -> list[str]:
+        found = []
+        for side in (succ[node], pred[node]):
+            for other, keyed in side.items():
+                blocked = AWARENESS_LINKS if node in ends or other in ends else _NOT_WORKING
+                for data in keyed.values():
+                    if data.get("type") not in blocked:
+                        found.append(other)
+                        break
+        return found
 
     return adjacent
 

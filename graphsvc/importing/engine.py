@@ -68,8 +68,8 @@ class Importer:
         self.nodes = NodeChunk(self)
         self.pending: list[tuple[Row, str | None]] = []  # relationship rows (and the link column they came from)
         self.types: dict[str, str] = {}  # node id → type, for each node this import wrote or looked up
-        # ... and the few properties link rules read (a group's kind, the example mark), where set
-        self.rule_facts: dict[str, dict[str, Any]] = {}
+        # ... and, where set, the few properties link rules read (a group's kind, the example mark)
+        self.rule_facts: dict[str, _End] = {}
         self._watched = rule_properties(self.vocabulary)
         self.relationship_ids: set[str] = set()  # ids given by relationship rows so far
         self._id_prefix, self._next_id = f"rel-{uuid.uuid4().hex[:10]}-", 0
@@ -208,12 +208,12 @@ class Importer:
         self.types[node_id] = node_type
         facts = {name: properties[name] for name in self._watched if name in properties}
         if facts:
-            self.rule_facts[node_id] = facts
+            self.rule_facts[node_id] = _End(node_type, facts)
         else:
             self.rule_facts.pop(node_id, None)
 
     def _end(self, node_id: str) -> _End:
-        return _End(self.types[node_id], self.rule_facts.get(node_id, {}))
+        return self.rule_facts.get(node_id) or _End(self.types[node_id], {})
 
     def _rule_targets(self, items: list[dict]) -> dict:
         """For each cardinality rule the chunk may breach: (rule, the target ids it must count)."""

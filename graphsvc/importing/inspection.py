@@ -78,22 +78,40 @@ def _inspect_json(stream: IO[bytes], name: str, limits: ImportLimits) -> None:
         raise FileProblem(name, "The file is not UTF-8 text.") from None
 
 
-# A \uD800-\uDBFF escape not followed by a \uDC00-\uDFFF one, or the reverse: text no store can hold
-# as UTF-8. The JSON parser would quietly turn it into "?", so it is refused before parsing. The
-# lead-in makes sure the backslash is not itself escaped ("\\ud800" is plain text).
-_LONE_SURROGATE = re.compile(
-    rb"(?<!\\)(?:\\\\)*(?:\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})")
+# A \uD800-\uDFFF escape is half of a pair: high (D800-DBFF) then low (DC00-DFFF). Either half
+# alone is not text and no store can hold it as UTF-8; the JSON parser would quietly turn it into
+# "?", so it is refused before parsing. Such escapes are rare (emoji in ASCII-only JSON), so the
+# scan looks for any of them at C speed and judges each one found in Python.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LOW_ESCAPE = re.compile(rb"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_CONTEXT = 64  # bytes carried from one chunk to the next: a pair split across them is judged whole
 
 
 def _refuse_lone_surrogates(stream: IO[bytes], name: str) -> None:
-    tail = b""
-    while chunk := stream.read(_CHUNK):
-        window = tail + chunk
-        if _LONE_SURROGATE.search(window):
-            raise FileProblem(name, "The document holds a lone surrogate (a \\uD800-\\uDFFF escape without "
-                                    "its pair): that is not text, and cannot be stored.")
-        tail = window[-16:]  # an escape pair split across two chunks is seen whole next time
+    carry = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        window = carry + chunk
+        # Near the end of a chunk the escape's partner may not be read yet: judge it next time.
+        last = len(window) if not chunk else len(window) - 12
+        for match in _SURROGATE_ESCAPE.finditer(window):
+            if match.start() < last and _is_lone(window, match.start()):
+                raise FileProblem(name, "The document holds a lone surrogate (a \\uD800-\\uDFFF escape without "
+                                        "its pair): that is not text, and cannot be stored.")
+        if not chunk:
+            return
+        carry = window[-_CONTEXT:]
+
+
+def _is_lone(window: bytes, at: int) -> bool:
+    backslashes = len(window[:at]) - len(window[:at].rstrip(b"\\"))
+    if backslashes % 2:
+        return False  # "\\ud800": an escaped backslash, then plain text
+    high = window[at + 3] in b"89abAB"
+    if high:
+        return _LOW_ESCAPE.match(window, at + 6) is None
+    before = window[max(at - 6, 0):at]
+    return not (_SURROGATE_ESCAPE.fullmatch(before) and before[3] in b"89abAB")
 
 
 # -- CSV -------------------------------------------------------------------------------------------

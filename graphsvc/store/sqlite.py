@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from ..auth import TokenRecord
 from ..errors import Conflict, NotFound, StoreUnavailable
 from .logged import LoggedTransaction
-from .model import Change, Node, Operation, Relationship, json_text, utc_now
-from .port import GraphReader, GraphStore, GraphTransaction, Page
-from .search import RANK, Words, plan_order, search_text
-from .sqlite_search import node_filter, order_clause, rank_expression, refresh_search_text, types_filter
+from .model import Change, Node, Relationship, json_text, utc_now
+from .port import GraphStore, GraphTransaction
+from .search import search_text
+from .sqlite_reads import NODE_COLUMNS, REL_COLUMNS, SqliteReader, loads, node_from_row, relationship_from_row
+from .sqlite_search import refresh_search_text
+from .sqlite_tokens import SqliteTokens
 
 __all__ = ["SqliteStore"]
 
@@ -64,103 +63,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 """
 
-_NODE_COLUMNS = "id, type, props, created_at, updated_at, version"
-_REL_COLUMNS = "id, type, source, target, props, created_at"
-
-
-class _SqliteReader(GraphReader):
-    """Reads over one connection; shared by the store and its transactions."""
-
-    main_property: dict[str, str]
-
-    def _conn(self) -> sqlite3.Connection:
-        raise NotImplementedError
-
-    def get_node(self, node_id: str) -> Node | None:
-        row = self._conn().execute(f"SELECT {_NODE_COLUMNS} FROM nodes WHERE id = ?", (node_id,)).fetchone()
-        return _node(row) if row else None
-
-    def find_nodes(self, node_type, *, text=None, equals=None, ranges=None, sort=None, limit=50, offset=0) -> Page:
-        words = Words.of(text)
-        where, args = node_filter(words, equals, ranges)
-        order = plan_order(sort if sort is not None else [RANK] if words else [], self.main_property.get(node_type))
-        return self._page(["type = ?", *where], [node_type, *args], order_clause(order, words), limit, offset)
-
-    def search(self, text, types=None, limit=50, offset=0) -> Page:
-        words = Words.of(text)
-        where, args = node_filter(words, None, None)
-        type_where, type_args = types_filter(types)
-        rank, rank_args = rank_expression(words) if words else ("0", [])
-        return self._page([*type_where, *where], [*type_args, *args],
-                          (f"{rank}, label COLLATE NOCASE, id", rank_args), limit, offset)
-
-    def _page(self, where: list[str], args: list, order: tuple[str, list], limit: int, offset: int) -> Page:
-        clause = ("WHERE " + " AND ".join(where)) if where else ""
-        total = self._conn().execute(f"SELECT count(*) FROM nodes {clause}", args).fetchone()[0]
-        rows = self._conn().execute(f"SELECT {_NODE_COLUMNS} FROM nodes {clause} ORDER BY {order[0]} LIMIT ? OFFSET ?",
-                                    [*args, *order[1], limit, offset]).fetchall()
-        return [_node(row) for row in rows], total
-
-    def get_relationship(self, rel_id: str) -> Relationship | None:
-        row = self._conn().execute(f"SELECT {_REL_COLUMNS} FROM relationships WHERE id = ?", (rel_id,)).fetchone()
-        return _relationship(row) if row else None
-
-    def find_relationships(self, *, rel_type=None, source=None, target=None, limit=50, offset=0) -> Page:
-        where, args = [], []
-        for column, value in (("type", rel_type), ("source", source), ("target", target)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                args.append(value)
-        clause = ("WHERE " + " AND ".join(where)) if where else ""
-        total = self._conn().execute(f"SELECT count(*) FROM relationships {clause}", args).fetchone()[0]
-        rows = self._conn().execute(
-            f"SELECT {_REL_COLUMNS} FROM relationships {clause} ORDER BY created_at, id LIMIT ? OFFSET ?",
-            [*args, limit, offset]).fetchall()
-        return [_relationship(row) for row in rows], total
-
-    def relationships_of(self, node_id: str) -> list[Relationship]:
-        rows = self._conn().execute(
-            f"SELECT {_REL_COLUMNS} FROM relationships WHERE source = ? "
-            f"UNION SELECT {_REL_COLUMNS} FROM relationships WHERE target = ? ORDER BY 6, 1",
-            (node_id, node_id)).fetchall()
-        return [_relationship(row) for row in rows]
-
-    # -- bulk reads: the ids travel as one JSON array parameter (json_each), whatever their number --
-
-    def get_nodes(self, node_ids) -> dict[str, Node]:
-        rows = self._conn().execute(
-            f"SELECT {_NODE_COLUMNS} FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(node_ids)),)).fetchall()
-        return {row[0]: _node(row) for row in rows}
-
-    def get_relationships(self, rel_ids) -> dict[str, Relationship]:
-        rows = self._conn().execute(
-            f"SELECT {_REL_COLUMNS} FROM relationships WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(rel_ids)),)).fetchall()
-        return {row[0]: _relationship(row) for row in rows}
-
-    def find_links(self, keys) -> dict:
-        rows = self._conn().execute(
-            f"SELECT {', '.join('r.' + c for c in _REL_COLUMNS.split(', '))} FROM json_each(?) AS k "
-            "JOIN relationships AS r ON r.source = k.value ->> 1 AND r.target = k.value ->> 2 "
-            "AND r.type = k.value ->> 0 ORDER BY r.created_at DESC, r.id DESC",
-            (json.dumps([list(key) for key in keys]),)).fetchall()
-        # newest first, so the oldest of several matches is the one left in the dict
-        return {(rel.type, rel.source, rel.target): rel for rel in map(_relationship, rows)}
-
-    def count_incoming(self, rel_type, targets) -> dict[str, int]:
-        rows = self._conn().execute(
-            "SELECT target, count(*) FROM relationships WHERE type = ? "
-            "AND target IN (SELECT value FROM json_each(?)) GROUP BY target",
-            (rel_type, json.dumps(list(targets)))).fetchall()
-        return dict(rows)
-
-    def node_labels(self, node_type) -> list[tuple[str, str]]:
-        return [tuple(row) for row in self._conn().execute(
-            "SELECT id, label FROM nodes WHERE type = ? ORDER BY id", (node_type,)).fetchall()]
-
-
-class _SqliteTransaction(_SqliteReader, LoggedTransaction):
+class _SqliteTransaction(SqliteReader, LoggedTransaction):
     def __init__(self, conn: sqlite3.Connection, actor: str, main_property: dict[str, str],
                  search_fields: dict[str, tuple[str, ...]]):
         self.conn, self.actor, self.main_property = conn, actor, main_property
@@ -189,7 +92,7 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
     def _insert_relationship(self, rel_type, source, target, properties, rel_id) -> Relationship:
         rel = Relationship(rel_id, rel_type, source, target, dict(properties), utc_now())
         try:
-            self.conn.execute(f"INSERT INTO relationships ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            self.conn.execute(f"INSERT INTO relationships ({REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                               (rel.id, rel.type, rel.source, rel.target, _dumps(rel.properties), rel.created_at))
         except sqlite3.IntegrityError as exc:
             if self.get_relationship(rel_id):
@@ -200,7 +103,7 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
 
     def _insert_nodes(self, nodes: list[Node]) -> None:
         try:
-            self.conn.executemany(f"INSERT INTO nodes ({_NODE_COLUMNS}, label, search_text) "
+            self.conn.executemany(f"INSERT INTO nodes ({NODE_COLUMNS}, label, search_text) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                   [(n.id, n.type, _dumps(n.properties), n.created_at, n.updated_at, n.version,
                                     self._label(n), self._search_text(n)) for n in nodes])
@@ -219,7 +122,7 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
 
     def _insert_relationships(self, relationships: list[Relationship]) -> None:
         try:
-            self.conn.executemany(f"INSERT INTO relationships ({_REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            self.conn.executemany(f"INSERT INTO relationships ({REL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                                   [(r.id, r.type, r.source, r.target, _dumps(r.properties), r.created_at)
                                    for r in relationships])
         except sqlite3.IntegrityError as exc:
@@ -242,7 +145,7 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
         rows = self.conn.execute(
             "SELECT seq, at, actor, operation, subject, before, after FROM changes WHERE subject = ? "
             "OR instr(before, ?) > 0 OR instr(after, ?) > 0 ORDER BY seq", (value, quoted, quoted)).fetchall()
-        return [Change(s, at, who, op, subj, _loads(b), _loads(a)) for s, at, who, op, subj, b, a in rows]
+        return [Change(s, at, who, op, subj, loads(b), loads(a)) for s, at, who, op, subj, b, a in rows]
 
     def _rewrite_changes(self, changes: list[Change]) -> None:
         self.conn.executemany("UPDATE changes SET subject = ?, before = ?, after = ? WHERE seq = ?",
@@ -253,7 +156,7 @@ class _SqliteTransaction(_SqliteReader, LoggedTransaction):
         self._log_many([(operation, subject, before, after, at or utc_now())])
 
 
-class SqliteStore(_SqliteReader, GraphStore):
+class SqliteStore(SqliteTokens, SqliteReader, GraphStore):
     """One SQLite file in WAL mode; ``synchronous=FULL`` so a commit is on disk before we answer.
 
     Each thread gets its own connection. Writers take the write lock up front (BEGIN IMMEDIATE),
@@ -324,7 +227,7 @@ class SqliteStore(_SqliteReader, GraphStore):
         rows = self._conn().execute(
             "SELECT seq, at, actor, operation, subject, before, after FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
             (seq, limit)).fetchall()
-        return [Change(s, at, actor, op, subj, _loads(b), _loads(a)) for s, at, actor, op, subj, b, a in rows]
+        return [Change(s, at, actor, op, subj, loads(b), loads(a)) for s, at, actor, op, subj, b, a in rows]
 
     def history(self, *, subject=None, actor=None, since=None, limit=100) -> list[Change]:
         where, args = [], []
@@ -336,7 +239,7 @@ class SqliteStore(_SqliteReader, GraphStore):
         if where:
             sql += " WHERE " + " AND ".join(where)
         rows = self._conn().execute(sql + " ORDER BY seq DESC LIMIT ?", [*args, limit]).fetchall()
-        return [Change(s, at, who, op, subj, _loads(b), _loads(a)) for s, at, who, op, subj, b, a in rows]
+        return [Change(s, at, who, op, subj, loads(b), loads(a)) for s, at, who, op, subj, b, a in rows]
 
     @contextmanager
     def snapshot(self):
@@ -344,9 +247,10 @@ class SqliteStore(_SqliteReader, GraphStore):
         conn.execute("BEGIN")  # a WAL read transaction: one consistent view for all three queries
         try:
             seq = conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
-            nodes = (_node(row) for row in conn.execute(f"SELECT {_NODE_COLUMNS} FROM nodes"))
+            nodes = (node_from_row(row) for row in conn.execute(f"SELECT {NODE_COLUMNS} FROM nodes"))
             rel_cursor = conn.cursor()
-            rels = (_relationship(row) for row in rel_cursor.execute(f"SELECT {_REL_COLUMNS} FROM relationships"))
+            rels = (relationship_from_row(row)
+                    for row in rel_cursor.execute(f"SELECT {REL_COLUMNS} FROM relationships"))
             yield seq, nodes, rels
         finally:
             conn.execute("COMMIT")
@@ -364,38 +268,6 @@ class SqliteStore(_SqliteReader, GraphStore):
             tx.conn.executemany(
                 "INSERT INTO tokens (name, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?)",
                 [(t.name, t.role, t.token_hash, t.created_at, t.revoked_at) for t in tokens])
-
-    def save_token(self, record: TokenRecord, actor: str) -> None:
-        with self.transaction(actor) as tx:
-            try:
-                tx.conn.execute("INSERT INTO tokens (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)",
-                                (record.name, record.role, record.token_hash, record.created_at))
-            except sqlite3.IntegrityError as exc:
-                raise Conflict(f"A token named '{record.name}' already exists.", {"name": ["Already in use."]}) from exc
-            tx._log(Operation.CREATE_TOKEN, f"token:{record.name}", None, {"name": record.name, "role": record.role})
-
-    def find_token(self, token_hash: str) -> TokenRecord | None:
-        row = self._conn().execute("SELECT name, role, token_hash, created_at, revoked_at FROM tokens "
-                                   "WHERE token_hash = ?", (token_hash,)).fetchone()
-        return TokenRecord(*row) if row else None
-
-    def list_tokens(self) -> list[TokenRecord]:
-        rows = self._conn().execute("SELECT name, role, token_hash, created_at, revoked_at FROM tokens "
-                                    "ORDER BY created_at, name").fetchall()
-        return [TokenRecord(*row) for row in rows]
-
-    def revoke_token(self, name: str, actor: str) -> TokenRecord:
-        with self.transaction(actor) as tx:
-            row = tx.conn.execute("SELECT name, role, token_hash, created_at, revoked_at FROM tokens WHERE name = ?",
-                                  (name,)).fetchone()
-            if row is None:
-                raise NotFound(f"No token is named '{name}'.")
-            record = TokenRecord(*row)
-            if record.revoked_at is None:
-                record = TokenRecord(*row[:4], utc_now())
-                tx.conn.execute("UPDATE tokens SET revoked_at = ? WHERE name = ?", (record.revoked_at, name))
-                tx._log(Operation.REVOKE_TOKEN, f"token:{name}", {"name": name, "role": record.role}, None)
-            return record
 
     def purge_deleted(self) -> bool:
         """Rebuild the file without free pages (VACUUM), then copy the WAL back and truncate it to zero
@@ -440,15 +312,3 @@ def _translate_errors():
 
 
 _dumps = json_text
-
-
-def _loads(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
-
-
-def _node(row) -> Node:
-    return Node(row[0], row[1], json.loads(row[2]), row[3], row[4], row[5])
-
-
-def _relationship(row) -> Relationship:
-    return Relationship(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5])

@@ -14,7 +14,8 @@ class TaxonomyAndPlaces(GeneratorState):
     def _taxonomy(self) -> None:
         rows = [row for row in self.taxonomy.get("nodes") or [] if row.get("type") in ("Theme", "Population")]
         for row in rows:
-            self.w.node(row["type"], row["id"], **{k: v for k, v in row.items() if k not in ("id", "type")})
+            self.w.node(row["type"], row["id"], example=False,
+                        **{k: v for k, v in row.items() if k not in ("id", "type")})
         ids = {row["id"] for row in rows}
         for rel in self.taxonomy.get("relationships") or []:
             if rel["from"] in ids and rel["to"] in ids:

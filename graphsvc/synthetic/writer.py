@@ -21,11 +21,13 @@ class GraphWriter:
         self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         out.write('{"nodes": [\n')
 
-    def node(self, node_type: str, node_id: str, **properties: Any) -> str:
+    def node(self, node_type: str, node_id: str, example: bool = True, **properties: Any) -> str:
         # Generated records are fictional: marked as examples like the shipped demo, so they can
-        # never be mistaken for real ones (or linked to them) if a generated file is imported.
+        # never be mistaken for real ones (or linked to them) if a generated file is imported. Only
+        # the shipped taxonomy's themes and populations, copied as they are, are not.
+        mark = {"example": True} if example else {}
         self.out.write((",\n" if self.node_counts else "") + self._encode({"id": node_id, "type": node_type,
-                                                                           **properties, "example": True}))
+                                                                           **properties, **mark}))
         self.node_counts[node_type] = self.node_counts.get(node_type, 0) + 1
         return node_id
 
