@@ -10,6 +10,16 @@
 #   docker compose run --rm api graphsvc token create --name "Governance chair" --role governance
 # No secret is baked in: the Neo4j password comes from the environment at run time.
 
+# --- web: the web pages' front-end packages, exactly as locked (served by the app; no CDN) ----------
+FROM node:20-slim AS web
+WORKDIR /web
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts \
+    && mkdir -p vendor/nhsuk \
+    && cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
+          node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js vendor/nhsuk/ \
+    && cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets vendor/nhsuk/assets
+
 # --- build: install the project and its dependencies into a virtual environment ---------------------
 FROM python:3.11-slim AS build
 
@@ -21,6 +31,7 @@ RUN python -m venv /opt/venv
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY graphsvc ./graphsvc
+COPY --from=web /web/vendor ./graphsvc/web/static/vendor
 # A regular (non-editable) install: the package lands in site-packages, away from schema/ and seeds/,
 # which is why the runtime stage copies those folders and points GRAPHSVC_VOCABULARY / GRAPHSVC_SEEDS at them.
 RUN /opt/venv/bin/pip install .

@@ -19,14 +19,29 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The web pages' front-end packages (package.json, exactly as locked), copied into the app's own
+# static folder: the service never loads anything from a CDN. Again only when the lockfile changes.
+WEB_VENDOR := graphsvc/web/static/vendor
+WEB_STAMP := $(WEB_VENDOR)/.installed
+NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
+
+$(WEB_STAMP): package.json package-lock.json
+	@for tool in node $(NPM); do command -v $$tool >/dev/null 2>&1 || { echo "$$tool not found: the web pages' front-end packages need Node.js and npm on PATH" >&2; exit 1; }; done
+	$(NPM) ci --no-audit --no-fund --ignore-scripts
+	rm -rf $(WEB_VENDOR) && mkdir -p $(WEB_VENDOR)/nhsuk
+	cp $(NHSUK_DIST)/nhsuk-frontend.min.css $(NHSUK_DIST)/nhsuk-frontend.min.js $(WEB_VENDOR)/nhsuk/
+	cp -R $(NHSUK_DIST)/assets $(WEB_VENDOR)/nhsuk/assets
+	@touch $@
+
+run: $(STAMP) $(WEB_STAMP)
 	$(BIN)/graphsvc init
 	$(BIN)/graphsvc seed --dataset all --if-empty
 	$(BIN)/graphsvc serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
+NPM ?= npm
+
 # The Cypher check's linter (tests/cypher, see docs/cypher-check.md): installed exactly as locked, again only
 # when package.json or the lockfile changes. The stamp is inside node_modules, which `npm ci` wipes first.
-NPM ?= npm
 CYPHER_DIR := tests/cypher
 CYPHER_STAMP := $(CYPHER_DIR)/node_modules/.installed
 
@@ -35,7 +50,7 @@ $(CYPHER_STAMP): $(CYPHER_DIR)/package.json $(CYPHER_DIR)/package-lock.json
 	$(NPM) ci --prefix $(CYPHER_DIR) --no-audit --no-fund --ignore-scripts
 	@touch $@
 
-test: $(STAMP) $(CYPHER_STAMP)
+test: $(STAMP) $(CYPHER_STAMP) $(WEB_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

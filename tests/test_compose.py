@@ -309,8 +309,11 @@ def test_graphsvc_variables_are_ones_the_app_or_the_image_reads(compose, stage):
 # --- Dockerfile --------------------------------------------------------------------------------------------
 
 def test_dockerfile_bases_on_python_311_slim():
-    froms = [ins.arguments.split()[0] for ins in parse_dockerfile(DOCKERFILE.read_text()) if ins.keyword == "FROM"]
-    assert froms and all(image.startswith("python:3.11-slim") for image in froms), froms
+    froms = [ins.arguments.split() for ins in parse_dockerfile(DOCKERFILE.read_text()) if ins.keyword == "FROM"]
+    # Node only fetches the web pages' front-end packages in a stage of its own; nothing of it ships.
+    app_stages = [words[0] for words in froms if words[-1] != "web"]
+    assert app_stages and all(image.startswith("python:3.11-slim") for image in app_stages), froms
+    assert [words[0] for words in froms if words[-1] == "web"] == ["node:20-slim"]
 
 
 def test_dockerfile_runs_as_a_non_root_user(stage):
@@ -367,7 +370,7 @@ def test_dockerignore_keeps_the_context_small_and_the_sources_in():
     for required in (".venv", "node_modules", "instance", "bench/out", ".git", "tests/cypher/node_modules", ".env"):
         assert any(p == required or p.endswith("/" + required) for p in patterns), required
     for needed in ("pyproject.toml", "README.md", "graphsvc", "graphsvc/app.py", "schema/vocabulary.yaml",
-                   "seeds/report.yaml"):
+                   "seeds/report.yaml", "package.json", "package-lock.json"):
         assert not any(fnmatch.fnmatch(needed, p) for p in patterns if not p.startswith("!")), needed
 
 
