@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..vocabulary import _REL_NAME, _TYPE_NAME, Vocabulary
+from ..vocabulary import RELATIONSHIP_NAME, TYPE_NAME, Vocabulary
 
 __all__ = ["CONSTANT_NAMES", "STORE_LABELS", "Statement", "constants", "copy_nodes", "copy_relationships",
            "count_incoming", "count_nodes", "count_relationships_of_type", "create_node", "create_relationship",
@@ -52,7 +52,7 @@ def quote_name(name: str) -> str:
     >>> quote_name("Initiative"), quote_name("ACCOUNTABLE_FOR")
     ('`Initiative`', '`ACCOUNTABLE_FOR`')
     """
-    if not isinstance(name, str) or not (_TYPE_NAME.fullmatch(name) or _REL_NAME.fullmatch(name)):
+    if not isinstance(name, str) or not (TYPE_NAME.fullmatch(name) or RELATIONSHIP_NAME.fullmatch(name)):
         raise ValueError(f"{name!r} is not a vocabulary type name; refusing to put it in Cypher.")
     return f"`{name}`"
 
