@@ -16,8 +16,9 @@ WORKDIR /web
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts \
     && mkdir -p vendor/nhsuk \
-    && cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
-          node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js vendor/nhsuk/ \
+    && cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js vendor/nhsuk/ \
+    && sed -E 's/@font-face\{[^}]*https:[^}]*\}//g' node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
+          > vendor/nhsuk/nhsuk-frontend.min.css \
     && cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets vendor/nhsuk/assets
 
 # --- build: install the project and its dependencies into a virtual environment ---------------------

@@ -25,11 +25,14 @@ WEB_VENDOR := graphsvc/web/static/vendor
 WEB_STAMP := $(WEB_VENDOR)/.installed
 NHSUK_DIST := node_modules/nhsuk-frontend/dist/nhsuk
 
-$(WEB_STAMP): package.json package-lock.json
+$(WEB_STAMP): package.json package-lock.json Makefile
 	@for tool in node $(NPM); do command -v $$tool >/dev/null 2>&1 || { echo "$$tool not found: the web pages' front-end packages need Node.js and npm on PATH" >&2; exit 1; }; done
 	$(NPM) ci --no-audit --no-fund --ignore-scripts
 	rm -rf $(WEB_VENDOR) && mkdir -p $(WEB_VENDOR)/nhsuk
-	cp $(NHSUK_DIST)/nhsuk-frontend.min.css $(NHSUK_DIST)/nhsuk-frontend.min.js $(WEB_VENDOR)/nhsuk/
+	cp $(NHSUK_DIST)/nhsuk-frontend.min.js $(WEB_VENDOR)/nhsuk/
+	@# The stylesheet without its web fonts: they would load from the internet, which the service
+	@# never relies on (and its content security policy refuses); pages fall back to Arial.
+	sed -E 's/@font-face\{[^}]*https:[^}]*\}//g' $(NHSUK_DIST)/nhsuk-frontend.min.css > $(WEB_VENDOR)/nhsuk/nhsuk-frontend.min.css
 	cp -R $(NHSUK_DIST)/assets $(WEB_VENDOR)/nhsuk/assets
 	@touch $@
 

@@ -35,8 +35,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .api import register_api
     from .cli import register_commands
+    from .web import register_web
 
     register_api(app)
+    register_web(app)  # after the API: its error pages hand /api/ errors back to the API's handler
     register_commands(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from .errors import Invalid
 
-__all__ = ["ROLES", "Identity", "TokenRecord", "authenticate", "hash_token", "issue_token", "new_token",
-           "role_at_least"]
+__all__ = ["ROLES", "Identity", "TokenRecord", "authenticate", "hash_token", "identity_for_hash", "issue_token",
+           "new_token", "role_at_least"]
 
 # Ordered from least to most trusted; each role can do everything the roles before it can.
 ROLES = ("viewer", "coordinator", "governance", "admin")
@@ -80,7 +80,12 @@ def authenticate(store, token: str) -> Identity | None:
     """The identity behind a presented token, or None if it is unknown or revoked."""
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    record = store.find_token(hash_token(token))
+    return identity_for_hash(store, hash_token(token))
+
+
+def identity_for_hash(store, token_hash: str) -> Identity | None:
+    """The identity behind a token's hash (what a signed-in session keeps), or None if unknown or revoked."""
+    record = store.find_token(token_hash)
     if record is None or record.revoked_at is not None:
         return None
     return Identity(record.name, record.role)

@@ -27,13 +27,19 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
     for variable, key in mapping.items():
         if env.get(variable):
             settings[key] = env[variable]
+    if env.get("GRAPHSVC_SECRET_KEY"):
+        settings["SECRET_KEY"] = env["GRAPHSVC_SECRET_KEY"]  # signs page sessions; else made once in instance/
+    if env.get("GRAPHSVC_SECURE_COOKIES"):
+        # Secure cookies need https: set it when the service is served over TLS (directly or by a proxy).
+        settings["SESSION_COOKIE_SECURE"] = env["GRAPHSVC_SECURE_COOKIES"].lower() in ("1", "true", "yes")
     if env.get("GRAPHSVC_CORS_ORIGINS"):
         settings["CORS_ORIGINS"] = [o.strip() for o in env["GRAPHSVC_CORS_ORIGINS"].split(",") if o.strip()]
     for variable, key in (("GRAPHSVC_MAX_BODY_BYTES", "MAX_CONTENT_LENGTH"),
                           ("GRAPHSVC_MAX_IMPORT_BYTES", "IMPORT_MAX_BYTES"),
                           ("GRAPHSVC_GAP_STALE_DAYS", "GAP_STALE_DAYS"),
                           ("GRAPHSVC_GAP_OVERLOAD_ACTIONS", "GAP_OVERLOAD_ACTIONS"),
-                          ("GRAPHSVC_GAP_SCHEDULE_DAYS", "GAP_SCHEDULE_DAYS")):
+                          ("GRAPHSVC_GAP_SCHEDULE_DAYS", "GAP_SCHEDULE_DAYS"),
+                          ("GRAPHSVC_SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES")):
         if env.get(variable):
             settings[key] = int(env[variable])
     for variable, value in env.items():
@@ -60,6 +66,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": ONE_MIB,
     "IMPORT_MAX_BYTES": 32 * ONE_MIB,  # POST /api/v1/import only; larger files: graphsvc import (streams)
     "CORS_ORIGINS": [],  # browsers on other origins are refused unless listed here
+    "SECRET_KEY": None,  # page sessions: GRAPHSVC_SECRET_KEY, else a key made once in the instance folder
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_IDLE_MINUTES": 60,  # a page session unused this long ends
     # Gap thresholds (each can also be given per request).
     "GAP_STALE_DAYS": 60,  # an open action unchanged this long is stale
     "GAP_OVERLOAD_ACTIONS": 5,  # an owner accountable for more open actions than this is overloaded

@@ -14,8 +14,9 @@ from graphsvc.analysis import centrality, coverage
 from graphsvc.analysis.centrality import betweenness, brokers, communities, partition
 from graphsvc.analysis.coverage import active_people, contacts, initiative_links
 from graphsvc.analysis.paths import k_shortest_paths, neighbourhood
-from graphsvc.api import connections as connections_api
 from graphsvc.errors import NotFound, TooExpensive
+from graphsvc.queries import connections as connection_queries
+from graphsvc.queries import memo
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -332,8 +333,8 @@ def test_seeded_demo_other_connections(seeded, client):
 
 def test_whole_graph_answers_are_cached_by_seq(seeded, client, monkeypatch):
     calls = []
-    real = connections_api.betweenness
-    monkeypatch.setattr(connections_api, "betweenness", lambda index: calls.append(1) or real(index))
+    real = connection_queries.betweenness
+    monkeypatch.setattr(connection_queries, "betweenness", lambda index: calls.append(1) or real(index))
     first = client.get("/api/v1/brokers").get_json()
     assert client.get("/api/v1/brokers?type=Person").status_code == 200 and len(calls) == 1
     client.post("/api/v1/themes", json={"name": "A new theme"})
@@ -342,20 +343,20 @@ def test_whole_graph_answers_are_cached_by_seq(seeded, client, monkeypatch):
 
 
 def test_large_graphs_compute_in_the_background(seeded, client, monkeypatch):
-    monkeypatch.setattr(connections_api, "BACKGROUND_NODES", 0)
-    monkeypatch.setattr(connections_api, "WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(memo, "BACKGROUND_NODES", 0)
+    monkeypatch.setattr(memo, "WAIT_SECONDS", 0.05)
     release = threading.Event()
-    real = connections_api.partition
+    real = connection_queries.partition
 
     def slow(index):
         release.wait(10)
         return real(index)
 
-    monkeypatch.setattr(connections_api, "partition", slow)
+    monkeypatch.setattr(connection_queries, "partition", slow)
     busy = client.get("/api/v1/communities")
     assert busy.status_code == 503 and busy.headers["Retry-After"] and "retry" in busy.get_json()["message"]
     release.set()
-    monkeypatch.setattr(connections_api, "WAIT_SECONDS", 10)
+    monkeypatch.setattr(memo, "WAIT_SECONDS", 10)
     ready = client.get("/api/v1/communities").get_json()
     assert ready["communities"]
     seq = ready["as_of_seq"]

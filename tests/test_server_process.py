@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests.processes import free_port, graphsvc_command, server_env
 
 REQUEST_TIMEOUT = 10  # seconds, for every HTTP request
 READY_TIMEOUT = 30  # seconds for a server to answer /api/v1/health
@@ -39,7 +38,7 @@ STOP_TIMEOUT = 10  # seconds for a server to exit after a signal
 def database(tmp_path) -> Path:
     """A fresh database file, created with ``graphsvc init``."""
     path = tmp_path / "graph.sqlite3"
-    result = subprocess.run([_graphsvc_command(), "init"], env=_server_env(path), capture_output=True,
+    result = subprocess.run([graphsvc_command(), "init"], env=server_env(path), capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, f"graphsvc init failed:\n{result.stdout}\n{result.stderr}"
     token = re.search(r"gsv_[A-Za-z0-9_-]+", result.stdout)
@@ -182,12 +181,12 @@ class _Server:
 
     @classmethod
     def start(cls, database: Path, workers: int, log_path: Path) -> _Server:
-        port = _free_port()
+        port = free_port()
         with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would block the server
             process = subprocess.Popen(
-                [_graphsvc_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
+                [graphsvc_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
                  "--workers", str(workers)],
-                env=_server_env(database), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env=server_env(database), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)  # its own process group, so killpg reaches the workers too
         server = cls(process, port, log_path)
         server.session.headers["Authorization"] = "Bearer " + database.with_suffix(".token").read_text()
@@ -264,26 +263,3 @@ def _created(answer: requests.Response) -> dict:
 def _counts(server: _Server) -> tuple[int, int]:
     health = server.health()
     return health["nodes"], health["relationships"]
-
-
-def _graphsvc_command() -> str:
-    script = Path(sys.executable).with_name("graphsvc")
-    if script.is_file():
-        return str(script)
-    found = shutil.which("graphsvc")
-    if found is None:
-        pytest.fail("The graphsvc console script is not installed (pip install -e .).")
-    return found
-
-
-def _server_env(database: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GRAPHSVC_")}
-    env["GRAPHSVC_DATABASE"] = str(database)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

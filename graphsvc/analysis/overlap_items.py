@@ -8,7 +8,7 @@ row-wise Kronecker product of "what" and "where"/"why"), and notes the reviews r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -74,13 +74,19 @@ class Items:
     reviews: dict
     text: sp.csr_matrix
     vectors: sp.csr_matrix
+    rows: dict[str, int] = field(init=False, repr=False)  # each id's position: one record's row at once
+
+    def __post_init__(self):
+        self.rows = {node: position for position, node in enumerate(self.ids)}
 
 
 def prepare(graph, profile: Profile) -> Items:
     ids, texts, sets, reviews = _collect(graph, profile)
-    text = _tfidf(texts)
+    text = _csr(_tfidf(texts))
     examples = np.array([is_example(graph, node) for node in ids], dtype=bool)
-    return Items(ids, examples, sets, reviews, text, _vectors(profile, text, sets))
+    # In canonical form (indices sorted, no duplicates) the joins find nothing to sort in place, so
+    # prepared items can be shared by readers on several threads.
+    return Items(ids, examples, sets, reviews, text, _csr(_vectors(profile, text, sets)))
 
 
 def _collect(graph, profile: Profile) -> tuple[list[str], list[str], list[list[set]], dict]:

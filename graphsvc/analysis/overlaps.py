@@ -33,12 +33,13 @@ KINDS = tuple(DEFAULT_MIN_SCORE)
 
 
 def find_overlaps(graph: nx.MultiDiGraph, kind: str = "initiative", min_score: float | None = None,
-                  limit: int | None = None, include_reviewed: bool = False) -> list[dict]:
+                  limit: int | None = None, include_reviewed: bool = False, items: Items | None = None) -> list[dict]:
     """Pairs of one kind scoring at least ``min_score``, best first, each with its reasons and review.
 
     An entry is ``{"a": side, "b": side, "type", "score", "reasons", "review"}``, each side as ``side``
     gives it (with its leads); the review is None or ``{"decision", "note", "relationship"}``. Kind
-    ``record`` finds duplicates. An example record is never paired with a real one.
+    ``record`` finds duplicates. An example record is never paired with a real one. ``items``: the
+    kind's items as ``prepare`` made them from this same graph, when the caller keeps them.
 
     >>> find_overlaps(nx.MultiDiGraph(), "initiative")
     []
@@ -48,7 +49,7 @@ def find_overlaps(graph: nx.MultiDiGraph, kind: str = "initiative", min_score: f
 
         return find_duplicates(graph, min_score=min_score, limit=limit, include_reviewed=include_reviewed)
     threshold = _threshold(kind, min_score)
-    return _overlaps(graph, PROFILES[kind], threshold, limit, include_reviewed, cosine_join)
+    return _overlaps(graph, PROFILES[kind], threshold, limit, include_reviewed, cosine_join, items)
 
 
 def brute_force_overlaps(graph: nx.MultiDiGraph, kind: str = "initiative", min_score: float | None = None,
@@ -67,11 +68,12 @@ def brute_force_overlaps(graph: nx.MultiDiGraph, kind: str = "initiative", min_s
 
 
 def overlaps_of(graph: nx.MultiDiGraph, node: str, min_score: float | None = None, limit: int | None = None,
-                include_reviewed: bool = False) -> list[dict]:
+                include_reviewed: bool = False, items: Items | None = None) -> list[dict]:
     """The pairs one initiative or action forms, scored as ``find_overlaps`` scores them, best first.
 
     Only the items sharing a word, a tag or a partner with ``node`` are scored (an item sharing none
     scores 0). Raises KeyError for a node not in the graph and ValueError for a type without overlaps.
+    ``items`` as for ``find_overlaps``: with them, one record's pairs cost a lookup, not a pass over every item.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("i1", type="Initiative", name="Maternity equity")
@@ -84,8 +86,8 @@ def overlaps_of(graph: nx.MultiDiGraph, node: str, min_score: float | None = Non
         raise ValueError(f"{graph.nodes[node].get('type')} records have no overlaps; "
                          f"only {', '.join(p.node_type for p in PROFILES.values())} do")
     profile, threshold = PROFILES[kind], _threshold(kind, min_score)
-    items = prepare(graph, profile)
-    row = items.ids.index(node)
+    items = items if items is not None else prepare(graph, profile)
+    row = items.rows[node]
     others, scores = join_one(items.vectors, row, threshold)
     reviewed = [items.reviews.get(tuple(sorted((node, items.ids[j])))) for j in others.tolist()]
     shown = (items.examples[others] == items.examples[row]) & np.array(
@@ -148,12 +150,13 @@ def _threshold(kind: str, min_score: float | None) -> float:
     return max(DEFAULT_MIN_SCORE[kind] if min_score is None else float(min_score), _EPS)
 
 
-def _overlaps(graph, profile: Profile, threshold: float, limit, include_reviewed: bool, join) -> list[dict]:
-    items = prepare(graph, profile)
+def _overlaps(graph, profile: Profile, threshold: float, limit, include_reviewed: bool, join,
+              items: Items | None = None) -> list[dict]:
+    items = items if items is not None else prepare(graph, profile)
     ids = items.ids
     if len(ids) < 2:
         return []
-    index = {node: position for position, node in enumerate(ids)}
+    index = items.rows
     hidden = [_pair_key(*sorted((index[a], index[b])), len(ids)) for (a, b), review in items.reviews.items()
               if review["decision"] == "distinct" and not include_reviewed]
     # With a limit, try high thresholds first: the best pairs are the cheapest to find.

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
-
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
-from ..analysis.gaps import AS_OF_BOUNDS, RULES, SEVERITIES, GapSettings, count_by_rule, find_gaps
+from ..analysis.gaps import AS_OF_BOUNDS, RULES, SEVERITIES
 from ..app import get_service
 from ..errors import Invalid
+from ..queries.gaps import gap_answer
+from ..queries.settings import gap_settings
 from ..schemas import IsoDate
 from ..service import GraphService
 
-__all__ = ["AS_OF_RANGE", "gap_settings", "gaps_blueprint"]
+__all__ = ["AS_OF_RANGE", "gaps_blueprint"]
 
 # ISO dates compare correctly as text.
 AS_OF_RANGE = validate.Range(min=AS_OF_BOUNDS[0].isoformat(), max=AS_OF_BOUNDS[1].isoformat(),
@@ -75,22 +74,10 @@ class GapQuerySchema(Schema):
         "description": "Include example (fictional demo) records; false judges the real records only."})
 
 
-def gap_settings(args: dict) -> GapSettings:
-    """Per-request values over the app's configured defaults."""
-    config = current_app.config
-    return GapSettings(
-        as_of=dt.date.fromisoformat(args["as_of"]) if args.get("as_of") else dt.datetime.now(dt.UTC).date(),
-        stale_days=args.get("stale_days") or config["GAP_STALE_DAYS"],
-        overload_actions=args.get("overload_actions") or config["GAP_OVERLOAD_ACTIONS"],
-        schedule_days=args.get("schedule_days") or config["GAP_SCHEDULE_DAYS"],
-    )
-
-
 def gaps_blueprint(service: GraphService) -> Blueprint:
     blp = Blueprint("gaps", __name__, url_prefix="/api/v1/gaps",
                     description="Gap flags: accountability, coverage and engagement gaps, each with a fix.")
     node_types = sorted(service.vocabulary.node_types)
-    reports = _RecentReports()
 
     @blp.route("")
     class Gaps(MethodView):
@@ -100,16 +87,9 @@ def gaps_blueprint(service: GraphService) -> Blueprint:
             """The gap report: most severe first; `counts` per rule."""
             if args.get("type") and args["type"] not in node_types:
                 raise Invalid("Unknown node type.", {"type": [f"Must be one of: {', '.join(node_types)}."]})
-            settings, wanted = gap_settings(args), _rules(args.get("rule"))
-            service = get_service()
-            graph = service.graph(examples=args["examples"])
-            every = reports.get((service.projection.seq, args["examples"], settings),
-                                lambda: find_gaps(graph, settings))
-            gaps = [g for g in every if (wanted is None or g.rule in wanted)
-                    and (not args.get("severity") or g.severity == args["severity"])
-                    and (not args.get("type") or g.subject["type"] == args["type"])]
-            return {"gaps": [g.as_dict() for g in gaps], "counts": count_by_rule(gaps),
-                    "settings": settings.__dict__}
+            return gap_answer(get_service(), gap_settings(current_app.config, args), args["examples"],
+                              rules=_rules(args.get("rule")), severity=args.get("severity"),
+                              subject_type=args.get("type"))
 
     @blp.route("/rules")
     class GapRules(MethodView):
@@ -120,25 +100,6 @@ def gaps_blueprint(service: GraphService) -> Blueprint:
                     for r in RULES.values()]
 
     return blp
-
-
-class _RecentReports:
-    """The last few full reports of this process, keyed by (projection seq, examples, settings): a dashboard
-    asking again, or for another filter, before anything changed gets the answer at once."""
-
-    def __init__(self, size: int = 8):
-        self._size, self._items, self._lock = size, {}, threading.Lock()
-
-    def get(self, key, compute):
-        with self._lock:
-            if key in self._items:
-                return self._items[key]
-        value = compute()
-        with self._lock:
-            if len(self._items) >= self._size:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = value
-        return value
 
 
 def _rules(values: list[str] | None) -> list[str] | None:

@@ -11,10 +11,10 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..analysis.overlap_items import REVIEWED
-from ..analysis.overlaps import DEFAULT_MIN_SCORE, KINDS, find_overlaps, kind_of, overlaps_of
+from ..analysis.overlaps import DEFAULT_MIN_SCORE, KINDS
 from ..app import get_service
-from ..errors import Invalid, NotFound
-from ..reviews import decisions, record_review, stamp_reviews, undo_review
+from ..queries.overlaps import overlaps
+from ..reviews import decisions, record_review, undo_review
 from ..schemas import TEXT_MAX, id_validator
 from ..service import GraphService
 from .identity import current_actor, current_role
@@ -151,14 +151,8 @@ def overlaps_blueprint(service: GraphService) -> Blueprint:
         def get(self, args):
             """Pairs scoring at least `min_score`, best first, each with its reasons, leads and any review;
             with `id`, only that initiative's or action's pairs."""
-            service = get_service()
-            graph = service.graph(examples=args["examples"])
-            kind = _kind(service, graph, args)
-            min_score = args.get("min_score", DEFAULT_MIN_SCORE[kind])
-            options = {"min_score": min_score, "limit": args["limit"], "include_reviewed": args["include_reviewed"]}
-            found = overlaps_of(graph, args["id"], **options) if "id" in args else find_overlaps(graph, kind, **options)
-            return {"overlaps": stamp_reviews(service, found), "kind": kind, "min_score": min_score,
-                    "examples": args["examples"], **({"id": args["id"]} if "id" in args else {})}
+            return overlaps(get_service(), args.get("kind"), args.get("id"), args["examples"], args.get("min_score"),
+                            args["limit"], args["include_reviewed"])
 
     @blp.route("/reviews")
     class Reviews(MethodView):
@@ -181,25 +175,3 @@ def overlaps_blueprint(service: GraphService) -> Blueprint:
             return undo_review(get_service(), args["a"], args["b"], current_actor(), role=current_role())
 
     return blp
-
-
-def _kind(service: GraphService, graph, args: dict) -> str:
-    """The kind asked for: the record's own with ``id`` (404 unknown, 422 no overlaps or left out)."""
-    if "id" not in args:
-        return args.get("kind", "initiative")
-    node_id = args["id"]
-    if node_id not in graph:
-        if node_id in service.graph():
-            raise Invalid(f"'{node_id}' is an example record; examples=false compares real records only.",
-                          {"id": ["An example record; leave out examples=false to compare it."]})
-        raise NotFound(f"No node has id '{node_id}'.")
-    kind = kind_of(graph, node_id)
-    if kind is None:
-        node_type = graph.nodes[node_id].get("type")
-        raise Invalid(f"{node_type} records have no overlaps: give an initiative or an action "
-                      "(kind=record lists likely duplicate organisations and people).",
-                      {"id": [f"A {node_type}; must be an Initiative or an Action."]})
-    if args.get("kind", kind) != kind:
-        raise Invalid(f"'{node_id}' is an {graph.nodes[node_id].get('type')}, so its overlaps are of kind '{kind}'.",
-                      {"kind": [f"Must be '{kind}' (or left out) with this id."]})
-    return kind

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Response, render_template
+from flask import Response, current_app, render_template
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 from webargs.fields import DelimitedList
 
-from ..analysis.gaps import RULES, GapSettings, find_gaps
 from ..app import get_service
-from ..reports.action_log import RAG_RULES, RAGS, SOON_DAYS, build_action_log, count_by_rag, select_rows, to_csv
+from ..queries.action_log import action_log
+from ..queries.settings import gap_settings
+from ..reports.action_log import RAG_RULES, RAGS, to_csv
 from ..schemas import IsoDate
 from ..service import GraphService
-from .gaps import AS_OF_RANGE, gap_settings
+from .gaps import AS_OF_RANGE
 
 __all__ = ["reports_blueprint"]
 
 FORMATS = ("json", "csv", "html")
-# The log shows flags about an action and about its accountable owners; other rules need not run.
-LOG_RULES = tuple(rule.id for rule in RULES.values() if rule.subject_type in ("Action", "Person", "Owner"))
 TEXT = {"type": "string"}
 # One description for the three media types of the 200 answer (OpenAPI keeps one per status code).
 RESPONSE_DESCRIPTION = (
@@ -111,7 +108,8 @@ def reports_blueprint(service: GraphService) -> Blueprint:
         @blp.alt_response(200, schema=TEXT, content_type="text/html", success=True, description=RESPONSE_DESCRIPTION)
         def get(self, args):
             """The board action log: one row per action with owner, due date, RAG and open gap flags."""
-            report = _action_log(args)
+            settings = gap_settings(current_app.config, {"as_of": args.get("as_of")})
+            report = action_log(get_service(), settings, args["examples"], args.get("status"), args.get("rag"))
             if args["format"] == "csv":
                 return _csv(report)
             if args["format"] == "html":
@@ -119,22 +117,6 @@ def reports_blueprint(service: GraphService) -> Blueprint:
             return report
 
     return blp
-
-
-def _action_log(args: dict) -> dict:
-    settings: GapSettings = gap_settings({"as_of": args.get("as_of")})
-    service = get_service()
-    graph = service.graph(examples=args["examples"])
-
-    def last_changed(action_id: str):
-        newest = service.store.history(subject=action_id, limit=1)
-        return newest[0] if newest else None
-
-    rows = build_action_log(graph, find_gaps(graph, settings, rules=LOG_RULES), last_changed, settings.as_of)
-    rows = select_rows(rows, args.get("status"), args.get("rag"))
-    return {"as_of": settings.as_of.isoformat(), "rows": rows, "counts": count_by_rag(rows),
-            "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "settings": {"due_soon_days": SOON_DAYS, "stale_days": settings.stale_days}}
 
 
 def _csv(report: dict) -> Response:

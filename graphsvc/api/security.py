@@ -39,6 +39,9 @@ SECURITY_HEADERS = {
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; frame-ancestors 'none'")
+# People's pages (graphsvc.web) load our own files only: no inline script or style at all.
+WEB_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def requires(role: str):
@@ -107,11 +110,17 @@ def register_security(app: Flask) -> None:
     def protective_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        is_page = response.mimetype == "text/html" or request.endpoint == "docs_assets"
-        response.headers.setdefault("Content-Security-Policy", PAGE_CSP if is_page else API_CSP)
+        response.headers.setdefault("Content-Security-Policy", _content_security_policy(response))
         if request.path.startswith("/api/") and request.endpoint != "docs_assets":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _content_security_policy(response) -> str:
+    if not request.path.startswith("/api/"):
+        return WEB_CSP
+    is_page = response.mimetype == "text/html" or request.endpoint == "docs_assets"
+    return PAGE_CSP if is_page else API_CSP
 
 
 def _identity_from_header() -> Identity:

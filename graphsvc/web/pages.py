@@ -1,0 +1,157 @@
+"""Read functions for the pages: each builds the one context dict its page renders (Datasette style).
+
+They read through the service, the shared read layer (graphsvc.queries) and the shared redaction rule;
+the only store call is the change log (`service.store.history`), as the API's history reads it.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from ..analysis.gaps import RULES, count_by_rule
+from ..api.history import TOKEN_OPERATIONS, changed_fields
+from ..api.security import redact
+from ..queries.gaps import gap_report
+from ..queries.settings import gap_settings
+from ..vocabulary import EXAMPLE_PROPERTY
+from .formatting import OPERATIONS, label_of, phrase, readable_date, readable_time, readable_value, relationship_heading
+
+__all__ = ["attention_context", "record_context", "search_context"]
+
+# The home page's order: what a governance group acts on first (all high severity), then the rest.
+ATTENTION_ORDER = ("action-without-owner", "action-overdue", "action-multiple-owners", "owner-left",
+                   "recommendation-without-action")
+SEARCH_PAGE_SIZE = 20
+SEARCH_MAX_CHARACTERS = 200
+HISTORY_LIMIT = 50
+
+
+def attention_context(service) -> dict:
+    """What needs attention: high-severity flags grouped by rule, then counts of the others."""
+    settings, gaps = _current_gaps(service)
+    high = [gap for gap in gaps if gap.severity == "high"]
+    order = [*ATTENTION_ORDER, *(rule for rule in RULES if rule not in ATTENTION_ORDER)]
+    sections = [{"rule": rule, "title": RULES[rule].summary, "flags": [_flag(g) for g in high if g.rule == rule]}
+                for rule in order]
+    others = count_by_rule(gap for gap in gaps if gap.severity != "high")
+    return {
+        "page_title": "What needs attention",
+        "as_of": readable_date(settings.as_of.isoformat()),
+        "high_count": len(high),
+        "sections": [section for section in sections if section["flags"]],
+        "others": [{"title": RULES[rule].summary, "severity": RULES[rule].severity, "count": count}
+                   for rule, count in others.items()],
+    }
+
+
+def record_context(service, record_id: str, identity) -> dict:
+    """One record: its properties, its links grouped by type and direction, its open flags, its history."""
+    node = service.get_node(record_id)  # NotFound becomes the 404 page
+    node_type = service.vocabulary.node_type(node.type)
+    record = redact(node.as_record())
+    label = label_of(service.vocabulary, node.type, record, node.id)
+    return {
+        "page_title": label,
+        "record": {"id": node.id, "type": node.type, "type_label": phrase(node.type), "label": label,
+                   "example": record.get(EXAMPLE_PROPERTY) is True},
+        "properties": _properties(node_type, record),
+        "relationship_groups": _relationship_groups(service, node),
+        "flags": [_flag(gap) for gap in _current_gaps(service)[1] if gap.subject.get("id") == node.id],
+        "history": _history(service, node.id),
+        "can_edit": identity.can("coordinator"),
+    }
+
+
+def search_context(service, text: str, page_text: str) -> dict:
+    """Records of any type holding every word of `text`, a page at a time; no words, no search."""
+    query = text.strip()
+    context = {"page_title": "Search", "query": query, "results": None, "error": None}
+    if not query:
+        return context
+    if len(query) > SEARCH_MAX_CHARACTERS:
+        return {**context, "error": f"Search for {SEARCH_MAX_CHARACTERS} characters or fewer."}
+    page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
+    found, total = service.search(query, None, SEARCH_PAGE_SIZE, (page - 1) * SEARCH_PAGE_SIZE)
+    results = [{"id": node.id, "type": phrase(node.type), "example": node.properties.get(EXAMPLE_PROPERTY) is True,
+                "label": label_of(service.vocabulary, node.type, node.properties, node.id), "snippet": snippet}
+               for node, snippet in found]
+    last_page = max(1, -(-total // SEARCH_PAGE_SIZE))
+    return {**context, "page_title": f"Search results for {query}", "results": results, "total": total,
+            "page": page, "last_page": last_page}
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+def _current_gaps(service):
+    """Today's gap report with the configured thresholds: the one `GET /api/v1/gaps` serves (and caches)."""
+    settings = gap_settings(current_app.config)
+    return settings, gap_report(service, settings)
+
+
+def _flag(gap) -> dict:
+    subject = gap.subject
+    return {"rule": gap.rule, "severity": gap.severity, "message": gap.message, "fix": gap.fix,
+            "subject_id": subject.get("id"), "subject_name": subject.get("name") or subject.get("id"),
+            "subject_type": phrase(subject.get("type", "")), "example": gap.example}
+
+
+def _properties(node_type, record: dict) -> list[dict]:
+    """The record's values in the vocabulary's order, readable; the example mark is shown as a tag."""
+    rows = []
+    for name, spec in node_type.properties.items():
+        value = record.get(name)
+        if name == EXAMPLE_PROPERTY or value is None or value == "":
+            continue
+        rows.append({"name": name, "label": phrase(name), "value": readable_value(value, spec),
+                     "kind": spec.type, "raw": value})
+    return rows
+
+
+def _relationship_groups(service, node) -> list[dict]:
+    """Links grouped by (type, direction), outgoing first, each listing the record at the other end."""
+    graph = service.graph()
+    if node.id not in graph:
+        return []
+    groups: dict[tuple[str, bool], list[dict]] = {}
+    edges = [(True, target, data) for _, target, data in graph.out_edges(node.id, data=True)]
+    edges += [(False, source, data) for source, _, data in graph.in_edges(node.id, data=True)]
+    for outgoing, other, data in edges:
+        attributes = graph.nodes[other]
+        details = {key: value for key, value in data.items() if key not in ("type", "id", "created_at")}
+        groups.setdefault((data["type"], outgoing), []).append({
+            "id": other, "type": phrase(attributes.get("type", "")),
+            "label": label_of(service.vocabulary, attributes.get("type", ""), attributes, other),
+            "example": attributes.get(EXAMPLE_PROPERTY) is True,
+            "details": _link_details(service, data["type"], details),
+        })
+    return [{"heading": relationship_heading(rel_type, outgoing, node.type),
+             "links": sorted(items, key=lambda item: item["label"].lower())}
+            for (rel_type, outgoing), items in sorted(groups.items(), key=lambda pair: (not pair[0][1], pair[0][0]))]
+
+
+def _link_details(service, rel_type: str, details: dict) -> str:
+    """A link's own properties in words: "Role: member, Since: 1 June 2026"."""
+    kind = service.vocabulary.relationship_type(rel_type)
+    specs = kind.properties if kind is not None else {}
+    return ", ".join(f"{phrase(name)}: {readable_value(value, specs.get(name))}" for name, value in details.items())
+
+
+def _history(service, record_id: str) -> list[dict]:
+    """The record's change-log entries, newest first, with values this reader may see."""
+    entries = []
+    for change in service.store.history(subject=record_id, limit=HISTORY_LIMIT):
+        if change.operation in TOKEN_OPERATIONS:
+            continue  # who holds which token is for admins, on the API
+        before, after = _visible(change.before), _visible(change.after)
+        # Only a change names its fields: a creation or deletion is the whole record.
+        changed = changed_fields(before, after) if change.operation == "update_node" else []
+        entries.append({"at": readable_time(change.at), "actor": change.actor,
+                        "what": OPERATIONS.get(change.operation, phrase(change.operation)),
+                        "changed": [phrase(name) for name in changed]})
+    return entries
+
+
+def _visible(record: dict | None) -> dict | None:
+    if record is None or "relationships" in record:
+        return record
+    return redact(record)

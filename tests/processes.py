@@ -1,0 +1,37 @@
+"""Running the real `graphsvc` command in tests: the console script, a clean environment, a free port."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def graphsvc_command() -> str:
+    script = Path(sys.executable).with_name("graphsvc")
+    if script.is_file():
+        return str(script)
+    found = shutil.which("graphsvc")
+    if found is None:
+        pytest.fail("The graphsvc console script is not installed (pip install -e .).")
+    return found
+
+
+def server_env(database: Path, **settings: str) -> dict[str, str]:
+    """The environment for a server on ``database``: the developer's own GRAPHSVC_* settings (another
+    database, the Neo4j store) must not leak in; ``settings`` add GRAPHSVC_* variables of the test's own."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GRAPHSVC_")}
+    env["GRAPHSVC_DATABASE"] = str(database)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(settings)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
