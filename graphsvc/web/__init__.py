@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from .errors import page_error, register_page_errors
+from .navigation import NAVIGATION
 from .sessions import configure_sessions, load_logged_in_user
 
 __all__ = ["PUBLIC_ENDPOINTS", "csrf", "register_web", "web"]
@@ -60,12 +61,21 @@ def assets(filename: str):
 
 @web.app_context_processor
 def page_globals():
-    return {"user": g.get("user"), "service_name": "graphsvc"}
+    user = g.get("user")
+    navigation = [{"text": text, "href": href} for text, href, role in NAVIGATION if user and user.can(role)]
+    return {"user": user, "service_name": "graphsvc", "navigation": navigation}
+
+
+# The modules whose routes attach to `web`, one per area of the service.
+PAGE_MODULES = ("views",)
 
 
 def register_web(app: Flask) -> None:
     """Sessions, CSRF, NHS.UK templates, the pages and their error pages."""
-    from . import views  # noqa: F401  (its routes attach to `web`)
+    import importlib
+
+    for name in PAGE_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
 
     configure_sessions(app)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in protect_pages, so never on /api/

@@ -1,0 +1,13 @@
+"""The header's navigation: one entry per area of the service, in the order people work through them.
+
+Each page module adds its own entry here, so the header never links to a page that does not exist.
+"""
+
+from __future__ import annotations
+
+__all__ = ["NAVIGATION"]
+
+# (label, path, who may see it: the least role)
+NAVIGATION: list[tuple[str, str, str]] = [
+    ("What needs attention", "/", "viewer"),
+]
