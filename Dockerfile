@@ -19,7 +19,8 @@ RUN npm ci --no-audit --no-fund --ignore-scripts \
     && cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js vendor/nhsuk/ \
     && sed -E 's/@font-face\{[^}]*https:[^}]*\}//g' node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
           > vendor/nhsuk/nhsuk-frontend.min.css \
-    && cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets vendor/nhsuk/assets
+    && cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets vendor/nhsuk/assets \
+    && mkdir -p vendor/cytoscape && cp node_modules/cytoscape/dist/cytoscape.min.js vendor/cytoscape/
 
 # --- build: install the project and its dependencies into a virtual environment ---------------------
 FROM python:3.11-slim AS build

@@ -34,6 +34,7 @@ $(WEB_STAMP): package.json package-lock.json Makefile
 	@# never relies on (and its content security policy refuses); pages fall back to Arial.
 	sed -E 's/@font-face\{[^}]*https:[^}]*\}//g' $(NHSUK_DIST)/nhsuk-frontend.min.css > $(WEB_VENDOR)/nhsuk/nhsuk-frontend.min.css
 	cp -R $(NHSUK_DIST)/assets $(WEB_VENDOR)/nhsuk/assets
+	mkdir -p $(WEB_VENDOR)/cytoscape && cp node_modules/cytoscape/dist/cytoscape.min.js $(WEB_VENDOR)/cytoscape/
 	@touch $@
 
 run: $(STAMP) $(WEB_STAMP)

@@ -18,8 +18,8 @@ from .store.port import GraphReader
 from .vocabulary import EXAMPLE_PROPERTY, RelationshipType, Rule, Vocabulary
 
 __all__ = ["cardinality_limits", "check_links_after_update", "check_new_relationship", "check_not_self_link",
-           "endpoint_error", "is_example", "limit_breached", "link_breach", "require_role", "role_to_delete",
-           "rule_properties"]
+           "endpoint_error", "is_example", "limit_breached", "link_breach", "property_write_roles",
+           "require_property_roles", "require_role", "role_to_delete", "rule_properties"]
 
 
 class NodeLike(Protocol):
@@ -151,6 +151,22 @@ def require_role(needed: str | None, held: str | None, what: str) -> None:
     """Raise Forbidden unless ``held`` reaches ``needed`` (None held: a trusted caller, e.g. the CLI)."""
     if needed is not None and held is not None and not role_at_least(held, needed):
         raise Forbidden(f"{what} needs the '{needed}' role; your token has '{held}'.", {"role": [needed]})
+
+
+def property_write_roles(node_type, names) -> dict[str, str]:
+    """The properties among ``names`` whose vocabulary entry names a ``write_role`` (e.g. an action's
+    status, a governance decision), each with that role."""
+    return {name: spec.write_role for name in names
+            if (spec := node_type.properties.get(name)) is not None and spec.write_role}
+
+
+def require_property_roles(node_type, names, held: str | None) -> None:
+    """Raise Forbidden, naming each property, unless ``held`` may set every one of ``names``."""
+    refused = {name: [f"Only the '{needed}' role can set this; you have '{held}'."]
+               for name, needed in property_write_roles(node_type, names).items()
+               if held is not None and not role_at_least(held, needed)}
+    if refused:
+        raise Forbidden(f"Setting {', '.join(refused)} needs a higher role than '{held}'.", refused)
 
 
 def _higher(held: str | None, other: str) -> str:

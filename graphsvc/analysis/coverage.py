@@ -17,7 +17,7 @@ from .common import is_example_node, label, nodes_of_type, parse_date
 from .paths import WorkBudget, adjacency, describe_path, node_summary, walkable
 
 __all__ = ["ACTIVE_GROUP_LINKS", "ACTIVE_PERSON_LINKS", "active_people", "contacts", "coverage",
-           "initiative_links"]
+           "initiative_links", "initiatives_covering"]
 
 MAX_CELLS = 100_000
 CONTACTS_BUDGET = 3_000_000
@@ -205,3 +205,15 @@ def _walk(parents: dict, node: str) -> list[str]:
     while (node := parents[node]) is not None:
         path.append(node)
     return path[::-1]
+
+
+def initiatives_covering(graph: nx.MultiDiGraph, node: str, links: Collection[str], rollup: bool = True) -> set[str]:
+    """The initiatives :func:`coverage` counts for ``node``: linked to it (or, with ``rollup``, to anything
+    PART_OF it) by one of ``links``, either way. Its cell's initiatives are two such sets intersected."""
+    if node not in graph:
+        return set()
+    ends = _descendants(graph, node) if rollup else {node}
+    links = set(links)
+    return {other for end in ends for side in (graph._succ[end], graph._pred[end]) for other, keyed in side.items()
+            if graph.nodes[other].get("type") == "Initiative"
+            and any(rel.get("type") in links for rel in keyed.values())}

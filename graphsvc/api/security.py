@@ -18,6 +18,7 @@ from flask_smorest import abort
 
 from ..app import get_service
 from ..auth import ROLES, Identity, authenticate
+from ..rules import property_write_roles
 
 __all__ = ["WRITE_ROLE", "current_identity", "redact", "register_security", "require_role", "require_write_roles",
            "requires"]
@@ -68,10 +69,8 @@ def require_write_roles(node_type=None, body: dict | None = None, rel_type_name:
     (e.g. an action's status, or accountability, needs the governance role)."""
     vocabulary = get_service().vocabulary
     if node_type is not None:
-        for name in body or {}:
-            spec = node_type.properties.get(name)
-            if spec is not None and spec.write_role:
-                require_role(spec.write_role)
+        for needed in property_write_roles(node_type, body or {}).values():
+            require_role(needed)
     if rel_type_name is not None:
         rel_type = vocabulary.relationship_type(rel_type_name)
         if rel_type is not None and rel_type.write_role:

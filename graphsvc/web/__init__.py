@@ -67,7 +67,7 @@ def page_globals():
 
 
 # The modules whose routes attach to `web`, one per area of the service.
-PAGE_MODULES = ("views",)
+PAGE_MODULES = ("views", "actions", "edit", "connections", "mapping")
 
 
 def register_web(app: Flask) -> None:

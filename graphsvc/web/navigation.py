@@ -10,4 +10,10 @@ __all__ = ["NAVIGATION"]
 # (label, path, who may see it: the least role)
 NAVIGATION: list[tuple[str, str, str]] = [
     ("What needs attention", "/", "viewer"),
+    ("Action register", "/actions", "viewer"),
+    ("Initiatives", "/initiatives", "viewer"),
+    ("Overlaps", "/overlaps", "viewer"),
+    ("Coverage", "/coverage", "viewer"),
+    ("Connections", "/connections", "viewer"),
+    ("Add a record", "/records/new", "coordinator"),
 ]

@@ -1,0 +1,197 @@
+"""The connections pages: paths between two records, a record's neighbourhood, contacts, brokers and communities."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+import graphsvc.queries.connections
+from graphsvc.auth import ROLES
+from graphsvc.queries.memo import StillComputing
+
+FROM, TO = "person-victor-ambrose", "person-nadia-farrow"
+THEME = "theme-workforce-race-equality"
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>")
+ISLAND = re.compile(r'<script type="application/json" id="([a-z-]+)-data">(.*?)</script>', re.S)
+
+
+def page_text(answer) -> str:
+    return words_of(answer.text)
+
+
+def words_of(markup: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
+
+
+def island(answer) -> dict:
+    found = ISLAND.search(answer.text)
+    assert found, "the page carries its graph as a JSON island"
+    return json.loads(html.unescape(found.group(2)))
+
+
+def assert_no_inline_code(answer) -> None:
+    """Every script either loads a file or is a JSON island (data, which the CSP does not run)."""
+    for attributes in SCRIPT_TAG.findall(answer.text):
+        assert "src=" in attributes or 'type="application/json"' in attributes, attributes
+    assert "<style" not in answer.text and " style=" not in answer.text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_reaches_the_connections_pages_from_the_header(seeded, person_as, role):
+    browser = person_as(role)
+    home = browser.get("/")
+    assert 'href="/connections"' in home.text and ">Connections<" in home.text
+    for path in ("/connections", "/connections/contacts", "/connections/brokers", "/connections/communities",
+                 f"/records/{FROM}/graph"):
+        answer = browser.get(path)
+        assert answer.status_code == 200, path
+        assert len(re.findall(r"<h1[ >]", answer.text)) == 1
+        assert_no_inline_code(answer)
+
+
+def test_strangers_are_sent_to_sign_in(seeded, anonymous):
+    for path in ("/connections", f"/records/{FROM}/graph", f"/records/{FROM}/graph.json", "/connections/brokers"):
+        answer = anonymous.get(path)
+        assert answer.status_code == 302 and answer.location.startswith("/sign-in?next=")
+
+
+def test_typing_a_name_offers_the_matching_records_as_choices(seeded, person_as):
+    answer = person_as("viewer").get("/connections?from_q=Victor+Ambrose&to_q=Nadia")
+    assert answer.status_code == 200
+    assert re.search(rf'name="from" type="radio" value="{FROM}"', answer.text)
+    assert re.search(rf'name="to" type="radio" value="{TO}"', answer.text)
+    assert "shortest path" not in answer.text  # nothing asked yet: both ends still to choose
+
+    nothing = person_as("viewer").get("/connections?from_q=Zzyzxqq")
+    assert "No records match “Zzyzxqq”" in page_text(nothing)
+
+
+def test_a_chosen_end_is_kept_while_the_other_is_chosen(seeded, person_as):
+    answer = person_as("viewer").get(f"/connections?from={FROM}&to_q=Nadia")
+    assert f'<input type="hidden" name="from" value="{FROM}">' in answer.text
+    assert 'href="/connections?to=' not in answer.text  # no `to` chosen yet to keep when changing `from`
+    assert re.search(rf'name="to" type="radio" value="{TO}"', answer.text)
+
+
+def test_the_paths_page_lists_the_paths_the_api_gives_in_order_and_draws_them(seeded, person_as, client_as):
+    api = client_as("viewer").get(f"/api/v1/paths?from={FROM}&to={TO}").get_json()
+    assert api["paths"], "the demo connects these two people"
+    answer = person_as("viewer").get(f"/connections?from={FROM}&to={TO}")
+    assert answer.status_code == 200
+    text = page_text(answer)
+    assert "How Victor Ambrose connects to Nadia Farrow" in text
+
+    listed = re.findall(r'<ol class="app-path">(.*?)</ol>', answer.text, re.S)
+    assert len(listed) == len(api["paths"])
+    for shown, path in zip(listed, api["paths"], strict=True):
+        assert re.findall(r'href="/records/([^"]+)"', shown) == [node["id"] for node in path["nodes"]]
+        words = words_of(shown)
+        for rel in path["relationships"]:
+            assert rel["type"].replace("_", " ").lower() in words
+        for node in path["nodes"]:
+            assert node["name"] in words
+    assert "→" in answer.text
+
+    drawn = island(answer)
+    assert {node["id"] for node in drawn["nodes"]} == {n["id"] for p in api["paths"] for n in p["nodes"]}
+    assert {edge["id"] for edge in drawn["edges"]} == {r["id"] for p in api["paths"] for r in p["relationships"]}
+    assert "vendor/cytoscape/cytoscape.min.js" in answer.text and "connections.js" in answer.text
+    assert_no_inline_code(answer)
+
+
+def test_an_end_that_no_longer_exists_asks_to_choose_again(seeded, person_as):
+    answer = person_as("viewer").get(f"/connections?from=person-nobody&to={TO}")
+    assert answer.status_code == 200
+    assert "That record no longer exists" in page_text(answer)
+    assert "shortest path" not in answer.text
+
+
+def test_the_graph_json_is_the_tables_content(seeded, person_as):
+    browser = person_as("viewer")
+    page = browser.get(f"/records/{FROM}/graph?depth=2")
+    data = browser.get(f"/records/{FROM}/graph.json?depth=2").get_json()
+    assert data["center"]["id"] == FROM and data["depth"] == 2
+
+    record_rows = re.search(r'<h2 id="records">.*?<tbody[^>]*>(.*?)</tbody>', page.text, re.S).group(1)
+    assert re.findall(r'<td class="nhsuk-table__cell"><a href="/records/([^"/]+)">', record_rows) == \
+        [node["id"] for node in data["nodes"]]
+    rel_rows = re.search(r'<h2 id="relationships">.*?<tbody[^>]*>(.*?)</tbody>', page.text, re.S).group(1)
+    rows = re.findall(r"<tr.*?</tr>", rel_rows, re.S)
+    shown = [tuple(re.findall(r'<a href="/records/([^"]+)">', row)) for row in rows]
+    assert shown == [(rel["from"], rel["to"]) for rel in data["relationships"]]
+    drawn = island(page)
+    assert drawn == data["graph"]
+    assert [node["id"] for node in drawn["nodes"]] == [node["id"] for node in data["nodes"]]
+    assert_no_inline_code(page)
+
+
+def test_the_graph_explorer_filters_by_relationship_and_record_type(seeded, person_as):
+    browser = person_as("viewer")
+    everything = browser.get(f"/records/{FROM}/graph.json?depth=2").get_json()
+    narrowed = browser.get(f"/records/{FROM}/graph.json?depth=2&types=MEMBER_OF&node_types=Group").get_json()
+    assert {rel["type"] for rel in narrowed["relationships"]} == {"MEMBER_OF"}
+    assert {node["type"] for node in narrowed["nodes"]} <= {"Person", "Group"}
+    assert {node["type"] for node in narrowed["nodes"] if node["id"] != FROM} == {"Group"}
+    assert len(narrowed["nodes"]) < len(everything["nodes"])
+    page = browser.get(f"/records/{FROM}/graph?depth=2&types=MEMBER_OF&node_types=Group")
+    assert 'id="types-MEMBER_OF" name="types" type="checkbox" value="MEMBER_OF" checked' in page.text
+    assert 'value="2" selected' in page.text
+    # Out-of-range depth and unknown types fall back to the defaults rather than failing.
+    odd = browser.get(f"/records/{FROM}/graph.json?depth=9&types=NOT_A_TYPE").get_json()
+    assert odd["depth"] == 1 and odd["nodes"] == browser.get(f"/records/{FROM}/graph.json").get_json()["nodes"]
+
+
+def test_the_graph_of_a_missing_record_is_not_found(seeded, person_as):
+    answer = person_as("viewer").get("/records/person-nobody/graph")
+    assert answer.status_code == 404 and "Page not found" in answer.text
+
+
+def test_contacts_for_a_chosen_person_and_theme_match_the_api(seeded, person_as, client_as):
+    api = client_as("viewer").get(f"/api/v1/people/{FROM}/contacts?theme={THEME}").get_json()
+    answer = person_as("viewer").get(f"/connections/contacts?theme={THEME}&person={FROM}")
+    assert answer.status_code == 200
+    assert f'<option value="{THEME}" selected>' in answer.text
+    headings = re.findall(r'<h3 class="nhsuk-card__heading nhsuk-heading-s"><a href="/records/([^"]+)"', answer.text)
+    assert headings == [item["person"]["id"] for item in api["contacts"]]
+    assert api["contacts"], "someone near Victor Ambrose works on workforce race equality in the demo"
+
+
+def test_contacts_ask_for_a_person_when_the_signed_in_one_is_not_a_record(seeded, person_as):
+    answer = person_as("viewer").get(f"/connections/contacts?theme={THEME}")
+    assert 'name="person_q"' in answer.text  # "viewer-token" is no Person: choose one by name
+    chosen = person_as("viewer").get(f"/connections/contacts?theme={THEME}&person_q=Victor")
+    assert re.search(rf'name="person" type="radio" value="{FROM}"', chosen.text)
+    not_a_person = person_as("viewer").get(f"/connections/contacts?theme={THEME}&person={THEME}")
+    assert "Choose a person" in page_text(not_a_person)
+
+
+def test_brokers_and_communities_render_on_the_demo_in_plain_words(seeded, person_as, client_as):
+    api = client_as("viewer").get("/api/v1/brokers").get_json()
+    brokers = person_as("viewer").get("/connections/brokers")
+    assert brokers.status_code == 200
+    assert "sit on the shortest routes between others" in page_text(brokers)
+    first = api["brokers"][0]
+    assert f'href="/records/{first["id"]}"' in brokers.text
+
+    communities = person_as("viewer").get("/connections/communities")
+    api = client_as("viewer").get("/api/v1/communities").get_json()
+    assert communities.status_code == 200
+    text = page_text(communities)
+    assert "more closely linked to each other than to the rest" in text
+    for community in api["communities"]:
+        assert community["label"] in text
+
+
+def test_communities_still_being_computed_show_a_refresh_link(seeded, person_as, monkeypatch):
+    def busy(*args, **kwargs):
+        raise StillComputing("communities")
+    monkeypatch.setattr(graphsvc.queries.connections, "communities", busy)
+    monkeypatch.setattr(graphsvc.queries.connections, "brokers", busy)
+    for path, words in (("/connections/communities", "being computed"), ("/connections/brokers", "being worked out")):
+        answer = person_as("viewer").get(path)
+        assert answer.status_code == 200
+        assert words in page_text(answer)
+        assert f'<a href="{path}">Refresh this page</a>' in answer.text
