@@ -5,7 +5,8 @@
 Generates a synthetic graph (graphsvc.synthetic) into bench/out/, imports it into a fresh SQLite store
 through the project's own import path (graphsvc.importing, streaming the file, one transaction),
 builds the networkx projection, times the analyses that exist, durable single
-writes and raw SQLite commits, and prints one table and one JSON line (see docs/benchmarks.md).
+writes and raw SQLite commits, then the web pages on the demo and on this graph (bench/web.py), and
+prints one table and one JSON line (see docs/benchmarks.md).
 Every key is always present in the JSON; a figure that could not be measured is null, with the
 reason on stderr.
 """
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
+from web import measure_demo, measure_store, web_keys  # bench/web.py, beside this file
 
 from graphsvc.exporting import write_csv
 from graphsvc.importing import InputFile, import_document, import_files
@@ -44,7 +46,7 @@ KEYS = ("nodes", "relationships", "generate_s", "import_s", "import_records_per_
         "path_refused", "neighbourhood_p50_ms", "neighbourhood_p95_ms", "neighbourhood_refused", "brokers_s",
         "overlaps_full_s", "overlaps_initiatives", "overlaps_pairs", "overlap_planted_recall", "overlap_recall",
         "overlap_sample_size", "overlap_bruteforce_s", "overlap_blocked_s", "peak_rss_mb",
-        "peak_child_rss_mb")
+        "peak_child_rss_mb", *web_keys("demo_"), *web_keys())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a 10k-node run, for a fast check")
     parser.add_argument("--overlap-timeout", type=float, default=120.0, metavar="S",
                         help="stop each overlap measurement after S seconds (default 120)")
+    parser.add_argument("--web-timeout", type=float, default=600.0, metavar="S",
+                        help="stop each web measurement (demo, this graph) after S seconds (default 600)")
     args = parser.parse_args(argv)
     nodes = args.nodes or (10_000 if args.quick else 100_000)
     rng = random.Random(args.seed)
@@ -77,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     metrics["peak_child_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     service.store.close()
+    web_metrics(OUT / "bench.sqlite3", metrics, args.web_timeout)
     print_report(metrics)
     return 0
 
@@ -266,6 +271,17 @@ def overlap_metrics(graph: nx.MultiDiGraph, rng: random.Random, planted: list[di
             metrics.update(_in_child(part, timeout))
         except (TimeoutError, RuntimeError) as exc:
             print(f"bench: overlaps ({part.__name__}): {exc}", file=sys.stderr)
+
+
+def web_metrics(database: Path, metrics: dict, timeout: float) -> None:
+    """Server time of each main page through the test client, signed in (bench/web.py): on the shipped demo
+    (15 requests a page) and on a copy of this graph's store (7). Each runs in a forked child, stopped after
+    ``timeout`` seconds, so its second projection and any background computation go with it."""
+    for name, work in (("demo", lambda: measure_demo(15)), ("benchmark graph", lambda: measure_store(database, 7))):
+        try:
+            metrics.update(_in_child(work, timeout))
+        except (TimeoutError, RuntimeError) as exc:
+            print(f"bench: web pages ({name}): {exc}", file=sys.stderr)
 
 
 def _initiative_sample(graph: nx.MultiDiGraph, size: int, rng: random.Random) -> nx.MultiDiGraph:

@@ -96,6 +96,23 @@ def test_one_record_after_another_is_scored_from_the_same_prepared_items(service
     assert len(calls) == 1
 
 
+def test_the_overlap_queue_is_kept_for_its_seq_and_reviews_stay_current(service, monkeypatch):
+    calls = []
+    real = overlap_queries.find_overlaps
+    monkeypatch.setattr(overlap_queries, "find_overlaps", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first, second = overlaps(service), overlaps(service)
+    assert first == second and len(calls) == 1 and first["overlaps"]
+    pair = first["overlaps"][0]
+    from graphsvc.reviews import record_review
+
+    record_review(service, pair["a"]["id"], pair["b"]["id"], "aligned", "Agreed at the network meeting", "test")
+    reviewed = overlaps(service)
+    assert len(calls) == 2  # a review is a change: the queue is worked out again
+    entry = next(e for e in reviewed["overlaps"] if {e["a"]["id"], e["b"]["id"]} == {pair["a"]["id"], pair["b"]["id"]})
+    assert entry["review"]["decision"] == "aligned" and entry["review"]["by"] == "test"
+    assert overlaps(service) == reviewed and len(calls) == 2  # stamping did not spoil the kept list
+
+
 def test_described_communities_are_kept_until_a_write(service):
     first = communities(service, min_size=3)
     assert communities(service, min_size=3) is first

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from ..app import get_service
@@ -21,13 +21,22 @@ def register(app: Flask) -> None:
     @tokens.command("create")
     @click.option("--name", required=True, help="Who or what uses the token; recorded as the actor of its writes.")
     @click.option("--role", required=True, type=click.Choice(ROLES))
-    def create(name: str, role: str):
+    @click.option("--link", is_flag=True, help="Also print a sign-in link for the web pages: it works once, "
+                                               "for 15 minutes.")
+    @click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
+                  help="Where people open the web pages; the sign-in link starts with it.")
+    def create(name: str, role: str, link: bool, base_url: str):
         """Create a token and print it (it is shown this once)."""
         try:
-            _, token = issue_token(get_service().store, name, role, CLI_ACTOR)
+            record, token = issue_token(get_service().store, name, role, CLI_ACTOR)
         except DomainError as exc:
             raise click.ClickException(f"{exc.message} {exc.errors or ''}") from exc
         click.echo(token)
+        if link:
+            from ..web.links import LINK_MINUTES, make_sign_in_link
+
+            click.echo(f"Sign-in link (works once, for {LINK_MINUTES} minutes): "
+                       f"{make_sign_in_link(current_app, record.token_hash, base_url)}")
 
     @tokens.command("list")
     def list_tokens():

@@ -88,6 +88,7 @@ class ReadCaches:
         self.gaps = SeqCache(8)  # full gap reports, by (examples, settings)
         self.action_log = SeqCache(4)  # the log's rows, by (examples, settings)
         self.overlap_items = SeqCache(4)  # prepared item vectors, by (examples, kind)
+        self.overlap_pairs = SeqCache(8)  # the full list of pairs, by (examples, kind, options)
         self.answers = SeqCache(32)  # described communities, by their query
         self.memo = Memo()  # brokers and communities, possibly computed in the background
 

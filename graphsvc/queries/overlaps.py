@@ -2,7 +2,8 @@
 
 Preparing the items of a kind (reading every item's edges, TF-IDF, the scope vectors) is most of the
 work of one record's overlaps; the prepared items are kept per (seq, examples, kind), so asking about
-record after record answers from them.
+record after record answers from them. The whole list of pairs is kept per seq too: the queue is
+read far more often than the map changes. (Reviews are stamped on each answer, so they stay current.)
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ def overlaps(service, kind: str | None = None, node_id: str | None = None, examp
     options = {"min_score": min_score, "limit": limit, "include_reviewed": include_reviewed}
     if kind in PROFILES:
         options["items"] = _items(service, seq, graph, examples, kind)
-    found = find_overlaps(graph, kind, **options) if node_id is None else overlaps_of(graph, node_id, **options)
+    if node_id is None:  # the whole queue: the same for every reader until the next change
+        key = (examples, kind, min_score, limit, include_reviewed)
+        cached = caches_for(service).overlap_pairs.get(seq, key, lambda: find_overlaps(graph, kind, **options))
+        found = [dict(entry) for entry in cached]  # stamping replaces an entry's review: not the cached one
+    else:
+        found = overlaps_of(graph, node_id, **options)
     return {"overlaps": stamp_reviews(service, found), "kind": kind, "min_score": min_score,
             "examples": examples, **({} if node_id is None else {"id": node_id})}
 

@@ -23,7 +23,7 @@ __all__ = ["PUBLIC_ENDPOINTS", "csrf", "register_web", "web"]
 
 HERE = Path(__file__).parent
 ASSETS = HERE / "static" / "vendor" / "nhsuk" / "assets"
-PUBLIC_ENDPOINTS = frozenset({"web.sign_in", "web.static", "web.assets"})
+PUBLIC_ENDPOINTS = frozenset({"web.sign_in", "web.sign_in_link", "web.static", "web.assets"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 csrf = CSRFProtect()
@@ -67,7 +67,7 @@ def page_globals():
 
 
 # The modules whose routes attach to `web`, one per area of the service.
-PAGE_MODULES = ("views", "actions", "edit", "connections", "mapping")
+PAGE_MODULES = ("views", "actions", "edit", "connections", "mapping", "raci", "imports", "links")
 
 
 def register_web(app: Flask) -> None:

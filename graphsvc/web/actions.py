@@ -23,6 +23,7 @@ from ..queries.settings import gap_settings
 from ..reports.action_log import RAG_RULES, RAGS, natural_key, to_csv
 from ..vocabulary import EXAMPLE_PROPERTY
 from . import web
+from .as_json import render_page
 from .formatting import label_of, phrase, readable_date
 
 __all__ = ["OWNER_TYPES", "RegisterQuery"]
@@ -43,6 +44,9 @@ SEARCH_MAX_CHARACTERS = 200
 STALE_OWNER = ("Someone changed this action's accountable owner since you opened this page. "
                "Check the owner shown now and save again if you still want to change it.")
 CHOOSE_OWNER = "Choose who is accountable for this action."
+# A borough's register fits on one page; a national one (thousands of actions) is read a page at a
+# time. Downloads always hold every row that matches the filters.
+REGISTER_PAGE_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class RegisterQuery:
 
 @web.route("/actions")
 def actions_register():
-    return render_template("web/actions_register.html", **register_context(get_service(), request.args))
+    return render_page("web/actions_register.html", register_context(get_service(), request.args))
 
 
 @web.route("/actions.csv")
@@ -92,7 +96,11 @@ def actions_xlsx():
 
 def register_context(service, args) -> dict:
     report, query = _report(service, args, with_query=True)
-    rows = [_row(row) for row in report["rows"]]
+    total = len(report["rows"])
+    pages = max(1, -(-total // REGISTER_PAGE_SIZE))
+    page = min(max(_whole_number(args.get("page")), 1), pages)
+    start = (page - 1) * REGISTER_PAGE_SIZE
+    rows = [_row(row) for row in report["rows"][start:start + REGISTER_PAGE_SIZE]]
     if query.group == "area":
         groups = _group_by_area(service, rows)
     else:
@@ -100,7 +108,10 @@ def register_context(service, args) -> dict:
     return {
         "page_title": "Action register",
         "as_of": readable_date(report["as_of"]),
-        "total": len(rows),
+        "total": total,
+        "paging": {"page": page, "pages": pages, "first": start + 1, "last": start + len(rows),
+                   "previous": f"/actions?{query.query_string(page=str(page - 1))}" if page > 1 else None,
+                   "next": f"/actions?{query.query_string(page=str(page + 1))}" if page < pages else None},
         "counts": [{"rag": rag, "label": phrase(rag), "colour": RAG_COLOURS[rag], "count": report["counts"][rag]}
                    for rag in RAGS],
         "groups": groups,
@@ -203,6 +214,10 @@ def _report(service, args, with_query: bool = False):
     report = action_log(service, gap_settings(current_app.config), True, query.statuses, query.rags)
     report = {**report, "rows": sorted(report["rows"], key=SORTS[query.sort][1])}
     return (report, query) if with_query else report
+
+
+def _whole_number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 7 else 1
 
 
 def _statuses(service) -> tuple[str, ...]:

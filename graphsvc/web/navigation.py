@@ -16,4 +16,5 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Coverage", "/coverage", "viewer"),
     ("Connections", "/connections", "viewer"),
     ("Add a record", "/records/new", "coordinator"),
+    ("Import", "/import", "coordinator"),
 ]

@@ -21,6 +21,9 @@ __all__ = ["attention_context", "record_context", "search_context"]
 # The home page's order: what a governance group acts on first (all high severity), then the rest.
 ATTENTION_ORDER = ("action-without-owner", "action-overdue", "action-multiple-owners", "owner-left",
                    "recommendation-without-action")
+# A national map raises thousands of high-severity flags: the home page shows the first few of each
+# kind (most severe first, as the report orders them) and says how many more there are.
+FLAGS_PER_SECTION = 25
 SEARCH_PAGE_SIZE = 20
 SEARCH_MAX_CHARACTERS = 200
 HISTORY_LIMIT = 50
@@ -31,7 +34,11 @@ def attention_context(service) -> dict:
     settings, gaps = _current_gaps(service)
     high = [gap for gap in gaps if gap.severity == "high"]
     order = [*ATTENTION_ORDER, *(rule for rule in RULES if rule not in ATTENTION_ORDER)]
-    sections = [{"rule": rule, "title": RULES[rule].summary, "flags": [_flag(g) for g in high if g.rule == rule]}
+    by_rule: dict[str, list] = {}
+    for gap in high:
+        by_rule.setdefault(gap.rule, []).append(gap)
+    sections = [{"rule": rule, "title": RULES[rule].summary, "count": len(by_rule.get(rule, ())),
+                 "flags": [_flag(g) for g in by_rule.get(rule, ())[:FLAGS_PER_SECTION]]}
                 for rule in order]
     others = count_by_rule(gap for gap in gaps if gap.severity != "high")
     return {

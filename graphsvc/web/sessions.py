@@ -20,7 +20,7 @@ from ..app import get_service
 from ..auth import Identity, authenticate, hash_token, identity_for_hash
 
 __all__ = ["PageSessionInterface", "configure_sessions", "end_session", "load_logged_in_user",
-           "secret_key_from_instance", "start_session"]
+           "secret_key_from_instance", "start_session", "start_session_for_hash"]
 
 SECRET_KEY_FILE = "secret_key"
 IDLE_MESSAGE = "You were signed out because you had been inactive for a while. Sign in again to carry on."
@@ -91,6 +91,17 @@ def start_session(token: str) -> Identity | None:
         return None
     session.clear()
     session["token_hash"] = hash_token(token.strip())
+    session["seen"] = time.time()
+    return identity
+
+
+def start_session_for_hash(token_hash: str) -> Identity | None:
+    """Sign in as the token with this hash (a one-time sign-in link carries the hash, not the token)."""
+    identity = identity_for_hash(get_service().store, token_hash)
+    if identity is None:
+        return None
+    session.clear()
+    session["token_hash"] = token_hash
     session["seen"] = time.time()
     return identity
 

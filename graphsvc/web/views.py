@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..app import get_service
 from . import web
+from .as_json import render_page
 from .pages import attention_context, record_context, search_context
 from .sessions import end_session, start_session
 
@@ -27,7 +28,7 @@ class SignInForm(FlaskForm):
 
 @web.route("/")
 def home():
-    return render_template("web/home.html", **attention_context(get_service()))
+    return render_page("web/home.html", attention_context(get_service()))
 
 
 @web.route("/sign-in", methods=["GET", "POST"])
@@ -50,12 +51,12 @@ def sign_out():
 @web.route("/search")
 def search():
     context = search_context(get_service(), request.args.get("q", ""), request.args.get("page", ""))
-    return render_template("web/search.html", **context)
+    return render_page("web/search.html", context)
 
 
 @web.route("/records/<record_id>")
 def record(record_id: str):
-    return render_template("web/record.html", **record_context(get_service(), record_id, g.user))
+    return render_page("web/record.html", record_context(get_service(), record_id, g.user))
 
 
 def _safe_next(target: str | None) -> str:

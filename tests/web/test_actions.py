@@ -237,3 +237,15 @@ def test_an_action_page_links_governance_to_the_owner_form(seeded, person_as):
     assert 'href="/actions/action-a18/owner"' in governance
     coordinator = person_as("coordinator").get("/records/action-a18").text
     assert "/actions/action-a18/owner" not in coordinator and 'href="/records/action-a18/edit"' in coordinator
+
+
+def test_a_long_register_is_read_a_page_at_a_time(seeded, person_as, monkeypatch):
+    from graphsvc.web import actions
+
+    monkeypatch.setattr(actions, "REGISTER_PAGE_SIZE", 5)
+    browser = person_as("viewer")
+    first = browser.get("/actions").text
+    assert "Showing actions 1 to 5 of" in first and "Next page" in first and "Previous page" not in first
+    second = browser.get("/actions?page=2").text
+    assert "Showing actions 6 to 10 of" in second and "Previous page" in second
+    assert "Showing actions 1 to 5" in browser.get("/actions?page=abc").text  # nonsense pages fall back to 1

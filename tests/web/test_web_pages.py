@@ -202,3 +202,12 @@ def test_sign_in_is_an_nhs_form_with_its_label_and_button(app):
     assert re.search(r'<button class="nhsuk-button"[^>]*type="submit"[^>]*> Sign in </button>', html)
     assert 'action="/sign-in?next=%2Fsearch"' in answer.text
     assert csrf_token(app.test_client())
+
+
+def test_home_shows_a_bounded_number_of_flags_per_kind(seeded, person_as, monkeypatch):
+    from graphsvc.web import pages
+
+    monkeypatch.setattr(pages, "FLAGS_PER_SECTION", 1)
+    text = person_as("governance").get("/").text
+    # the demo has three overdue actions: one is shown, the other two are counted
+    assert "And 2 more of this kind" in text and 'href="/actions"' in text
