@@ -245,3 +245,14 @@ def app_factory(tmp_path):
         app = create_app({"DATABASE": str(tmp_path / "other.sqlite3"), "TESTING": True})
         return get_service(app)
     return make
+
+
+def test_the_coverage_matrix_is_kept_until_a_write(service):
+    from graphsvc.queries.connections import coverage
+
+    first = coverage(service, "Theme", "Population", "active")
+    assert coverage(service, "Theme", "Population", "active") is first
+    assert coverage(service, "Theme", "Place", "active") is not first
+    service.create_node("Theme", {"name": "A theme added later"}, "test")
+    again = coverage(service, "Theme", "Population", "active")
+    assert again is not first and len(again["rows"]) == len(first["rows"]) + 1

@@ -70,10 +70,14 @@ def communities(service, min_size: int = 2, limit: int = 20, members: int = 20, 
 def coverage(service, rows: str = "Theme", cols: str = "Population", status: str | None = "active",
              rollup: bool = True, examples: bool = True) -> dict:
     """Initiatives per (row, column) cell, e.g. Theme x Population, with the empty cells listed.
-    ``status`` is the initiative status counted; None or ``any`` counts every initiative."""
+    ``status`` is the initiative status counted; None or ``any`` counts every initiative. Kept until the
+    next change (a national matrix takes about a second): callers must not change the answer."""
     vocabulary = service.vocabulary
-    return coverage_matrix(service.graph(examples=examples), rows, cols, initiative_links(vocabulary, rows),
-                           initiative_links(vocabulary, cols), None if status == "any" else status, rollup)
+    seq, graph = snapshot(service, examples)
+    key = ("coverage", examples, rows, cols, status, rollup)
+    return caches_for(service).answers.get(seq, key, lambda: coverage_matrix(
+        graph, rows, cols, initiative_links(vocabulary, rows), initiative_links(vocabulary, cols),
+        None if status == "any" else status, rollup))
 
 
 def contacts(service, person: str, theme: str, limit: int = 5, max_hops: int = 6, types: list[str] | None = None,
