@@ -15,9 +15,9 @@ from urllib.parse import urlencode
 from flask import Response, abort, current_app, g, redirect, render_template, request
 from openpyxl import Workbook
 
-from ..accountability import accountable_etag, display_name, owner_of, set_owner
+from ..accountability import accountable_etag, owner_of, set_owner
 from ..app import get_service
-from ..errors import Invalid, NotFound, PreconditionFailed
+from ..errors import Invalid, PreconditionFailed
 from ..queries.action_log import action_log
 from ..queries.settings import gap_settings
 from ..reports.action_log import RAG_RULES, RAGS, natural_key, to_csv
@@ -25,11 +25,11 @@ from ..vocabulary import EXAMPLE_PROPERTY
 from . import web
 from .as_json import render_page
 from .formatting import label_of, phrase, readable_date
+from .parties import OWNER_TYPES, party_choices, party_summary
 
 __all__ = ["OWNER_TYPES", "RegisterQuery"]
 
 # Which records may answer for an action (the vocabulary's ACCOUNTABLE_FOR endpoints into Action).
-OWNER_TYPES = ("Person", "Group", "Organisation")
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green", "complete": "blue", "cancelled": "grey"}
 SORTS = {
     "reference": ("Reference", lambda row: (not row["reference"], natural_key(row["reference"]))),
@@ -39,8 +39,6 @@ SORTS = {
                                                  [p["name"].lower() for p in row["accountable"]])),
 }
 NO_AREA = "No area recorded"
-OWNER_SEARCH_LIMIT = 20
-SEARCH_MAX_CHARACTERS = 200
 STALE_OWNER = ("Someone changed this action's accountable owner since you opened this page. "
                "Check the owner shown now and save again if you still want to change it.")
 CHOOSE_OWNER = "Choose who is accountable for this action."
@@ -179,23 +177,13 @@ def owner_context(service, assignment, text: str, chosen: str, errors: dict[str,
     """The owner form: who answers now, the people, groups and organisations matching `text`."""
     action = assignment.action
     query = text.strip()
-    search_error = None
-    candidates = []
-    if len(query) > SEARCH_MAX_CHARACTERS:
-        search_error = f"Search for {SEARCH_MAX_CHARACTERS} characters or fewer."
-    elif query:
-        found, _ = service.search(query, list(OWNER_TYPES), OWNER_SEARCH_LIMIT, 0)
-        candidates = [{"id": node.id, "label": label_of(service.vocabulary, node.type, node.properties, node.id),
-                       "type": phrase(node.type), "example": node.properties.get(EXAMPLE_PROPERTY) is True}
-                      for node, _ in found]
-    if chosen and chosen not in {c["id"] for c in candidates}:
-        candidates.insert(0, _candidate(service, chosen))  # keep what was chosen when the save was refused
+    candidates, search_error = party_choices(service, query, chosen)
     action_label = label_of(service.vocabulary, action.type, action.properties, action.id)
     return {
         "page_title": ("Error: " if errors or search_error else "") + f"Change accountable owner – {action_label}",
         "action": {"id": action.id, "label": action_label, "reference": action.properties.get("reference"),
                    "example": action.properties.get(EXAMPLE_PROPERTY) is True},
-        "owner": _party(service, assignment.owner),
+        "owner": party_summary(service, assignment.owner),
         "warnings": assignment.warnings,
         "etag": accountable_etag(assignment),
         "query": query,
@@ -259,26 +247,8 @@ def _download(body: bytes, content_type: str, filename: str) -> Response:
     return response
 
 
-def _party(service, node) -> dict | None:
-    if node is None:
-        return None
-    return {"id": node.id, "name": display_name(service, node), "type": phrase(node.type),
-            "example": node.properties.get(EXAMPLE_PROPERTY) is True}
-
-
-def _candidate(service, node_id: str) -> dict | None:
-    try:
-        node = service.get_node(node_id)
-    except NotFound:  # set_owner's own error says so
-        return None
-    if node.type not in OWNER_TYPES:
-        return None
-    return {"id": node.id, "label": display_name(service, node), "type": phrase(node.type),
-            "example": node.properties.get(EXAMPLE_PROPERTY) is True}
-
-
 def _saved_context(service, saved) -> dict:
     label = label_of(service.vocabulary, saved.action.type, saved.action.properties, saved.action.id)
     return {"page_title": f"Accountable owner changed – {label}",
-            "action": {"id": saved.action.id, "label": label}, "owner": _party(service, saved.owner),
+            "action": {"id": saved.action.id, "label": label}, "owner": party_summary(service, saved.owner),
             "warnings": saved.warnings}

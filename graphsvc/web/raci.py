@@ -14,8 +14,8 @@ from ..app import get_service
 from ..errors import Invalid, NotFound
 from ..vocabulary import EXAMPLE_PROPERTY
 from . import web
-from .actions import OWNER_SEARCH_LIMIT, OWNER_TYPES, SEARCH_MAX_CHARACTERS, _candidate, _party
 from .formatting import label_of, phrase
+from .parties import chosen_party, party_choices, party_summary
 
 __all__ = ["RACI_ROLES", "raci_context"]
 
@@ -60,7 +60,7 @@ def action_raci(action_id: str):
 
 def _change(service, action_id: str, operation: str, role: str, party_id: str) -> str:
     """Add or remove one party; the sentence saying what was done."""
-    found = _candidate(service, party_id)
+    found = chosen_party(service, party_id)
     name = found["label"] if found else party_id
     if operation == "remove":
         remove_party(service, action_id, role, party_id, g.user.name)
@@ -76,17 +76,7 @@ def raci_context(service, action_id: str, text: str, role: str, chosen: str, err
     owner, action = action.owner, action.action
     current = parties(service, action_id)
     query = text.strip()
-    search_error = None
-    candidates = []
-    if len(query) > SEARCH_MAX_CHARACTERS:
-        search_error = f"Search for {SEARCH_MAX_CHARACTERS} characters or fewer."
-    elif query:
-        found, _ = service.search(query, list(OWNER_TYPES), OWNER_SEARCH_LIMIT, 0)
-        candidates = [{"id": node.id, "label": label_of(service.vocabulary, node.type, node.properties, node.id),
-                       "type": phrase(node.type), "example": node.properties.get(EXAMPLE_PROPERTY) is True}
-                      for node, _ in found]
-    if chosen and chosen not in {c["id"] for c in candidates}:
-        candidates.insert(0, _candidate(service, chosen))  # keep what was chosen when the save was refused
+    candidates, search_error = party_choices(service, query, chosen)
     action_label = label_of(service.vocabulary, action.type, action.properties, action.id)
     roles = []
     for key, (title, hint) in RACI_ROLES.items():
@@ -101,7 +91,7 @@ def raci_context(service, action_id: str, text: str, role: str, chosen: str, err
         "page_title": ("Error: " if problem else "") + f"Responsible, consulted and informed – {action_label}",
         "action": {"id": action.id, "label": action_label, "reference": action.properties.get("reference"),
                    "example": action.properties.get(EXAMPLE_PROPERTY) is True},
-        "owner": _party(service, owner),
+        "owner": party_summary(service, owner),
         "roles": roles,
         "role_items": [{"value": key, "text": title, "hint": {"text": hint}, "checked": key == role}
                        for key, (title, hint) in RACI_ROLES.items()],
