@@ -23,6 +23,8 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
         "NEO4J_USER": "NEO4J_USER",
         "NEO4J_PASSWORD": "NEO4J_PASSWORD",
         "NEO4J_DATABASE": "NEO4J_DATABASE",
+        # Where used one-time sign-in links are remembered (default: a folder in the instance folder).
+        "GRAPHSVC_SIGN_IN_LINKS_FOLDER": "SIGN_IN_LINKS_FOLDER",
     }
     for variable, key in mapping.items():
         if env.get(variable):

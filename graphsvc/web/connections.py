@@ -9,7 +9,9 @@ as radio choices, so picking a person works without JavaScript too.
 
 from __future__ import annotations
 
-from flask import g, jsonify, render_template, request
+from urllib.parse import quote, urlencode
+
+from flask import g, jsonify, request
 
 from ..app import get_service
 from ..errors import NotFound, TooExpensive
@@ -17,6 +19,7 @@ from ..queries import connections as queries
 from ..queries.memo import StillComputing
 from ..vocabulary import EXAMPLE_PROPERTY
 from . import web
+from .as_json import json_safe, render_page
 from .formatting import label_of, phrase
 
 __all__ = ["contacts_context", "graph_context", "paths_context"]
@@ -24,7 +27,9 @@ __all__ = ["contacts_context", "graph_context", "paths_context"]
 CHOICES = 10  # records offered for a typed name
 QUERY_MAX_CHARACTERS = 200
 DEPTHS = (1, 2, 3)  # as the API allows
-GRAPH_LIMIT = 500  # the API's default: records drawn around one record
+GRAPH_LIMITS = (100, 500, 1000, 2000)  # records drawn around one record: the API allows 1 to 2,000
+GRAPH_LIMIT = 500  # the API's default
+TABLE_ROWS = 200  # rows per page of the explorer's tables: 2,000 records and 10,000 links stay readable
 BROKERS_SHOWN = 20
 COMMUNITIES_SHOWN = 20
 
@@ -36,21 +41,18 @@ def connections():
     args = request.args
     context = paths_context(get_service(), args.get("from", ""), args.get("from_q", ""),
                             args.get("to", ""), args.get("to_q", ""))
-    return render_template("web/connections_paths.html", **context)
+    return render_page("web/connections_paths.html", context)
 
 
 @web.route("/records/<record_id>/graph")
 def record_graph(record_id: str):
-    context = graph_context(get_service(), record_id, request.args.get("depth", ""),
-                            request.args.getlist("types"), request.args.getlist("node_types"))
-    return render_template("web/connections_graph.html", **context)
+    return render_page("web/connections_graph.html", graph_context(get_service(), record_id, request.args))
 
 
 @web.route("/records/<record_id>/graph.json")
 def record_graph_json(record_id: str):
-    """The explorer's context as JSON: what its script fetches to expand a node."""
-    return jsonify(graph_context(get_service(), record_id, request.args.get("depth", ""),
-                                 request.args.getlist("types"), request.args.getlist("node_types")))
+    """The explorer's context as JSON (as `?format=json` gives it): what its script fetches to expand a node."""
+    return jsonify(json_safe(graph_context(get_service(), record_id, request.args)))
 
 
 @web.route("/connections/contacts")
@@ -58,17 +60,17 @@ def contacts():
     args = request.args
     context = contacts_context(get_service(), g.user, args.get("theme", ""), args.get("person", ""),
                                args.get("person_q", ""))
-    return render_template("web/connections_contacts.html", **context)
+    return render_page("web/connections_contacts.html", context)
 
 
 @web.route("/connections/brokers")
 def brokers():
-    return render_template("web/connections_brokers.html", **brokers_context(get_service()))
+    return render_page("web/connections_brokers.html", brokers_context(get_service()))
 
 
 @web.route("/connections/communities")
 def communities():
-    return render_template("web/connections_communities.html", **communities_context(get_service()))
+    return render_page("web/connections_communities.html", communities_context(get_service()))
 
 
 # -- contexts ----------------------------------------------------------------------------------------
@@ -93,29 +95,25 @@ def paths_context(service, from_id: str, from_text: str, to_id: str, to_text: st
                               [hop for path in paths for hop in path["hops"]])}
 
 
-def graph_context(service, record_id: str, depth_text: str, rel_types: list[str], node_types: list[str]) -> dict:
-    """The records within `depth` hops of one record (at most GRAPH_LIMIT, nearest first) and the
-    relationships among them, narrowed to the chosen relationship and record types."""
-    vocabulary = service.vocabulary
-    depth = int(depth_text) if depth_text.isdigit() and int(depth_text) in DEPTHS else 1
-    rel_types = sorted(set(rel_types) & set(vocabulary.relationship_types))
-    node_types = sorted(set(node_types) & set(vocabulary.node_types))
-    found = queries.neighbourhood(service, record_id, depth, rel_types or None, GRAPH_LIMIT)  # NotFound: 404
+def graph_context(service, record_id: str, args) -> dict:
+    """The records within `depth` hops of one record (at most `limit`, nearest first) and the
+    relationships among them, narrowed to the chosen relationship and record types; the tables show
+    them a page (TABLE_ROWS) at a time. `args`: the page's query (depth, limit, types, node_types,
+    records_page, relationships_page), any of it missing or odd."""
+    chosen = _explorer_choices(service.vocabulary, args)
+    found, error = _neighbourhood(service, record_id, chosen)  # NotFound: 404
     center = _summary(found["center"])
-    nodes = [{**_summary(node), "depth": node["depth"]} for node in found["nodes"]
-             if not node_types or node["type"] in node_types or node["id"] == center["id"]]
-    labels = {node["id"]: node for node in nodes}
-    hops = [_hop(rel, labels) for rel in found["relationships"]
-            if rel["from"] in labels and rel["to"] in labels]
+    nodes, hops = _narrowed(found, chosen["node_types"])
+    pages = {name: _page_number(args.get(f"{name}_page", ""), total)
+             for name, total in (("records", len(nodes)), ("relationships", len(hops)))}
     return {
-        "page_title": f"Around {center['label']}",
-        "center": center, "depth": depth, "depths": list(DEPTHS), "truncated": found["truncated"],
-        "limit": GRAPH_LIMIT, "nodes": nodes, "relationships": hops,
-        "rel_type_choices": [{"value": name, "text": phrase(name), "checked": name in rel_types}
-                             for name in sorted(vocabulary.relationship_types)],
-        "node_type_choices": [{"value": name, "text": phrase(name), "checked": name in node_types}
-                              for name in sorted(vocabulary.node_types)],
-        "graph": _drawing(nodes, hops),
+        "page_title": f"Around {center['label']}", "center": center, "error": error,
+        "depth": chosen["depth"], "depths": list(DEPTHS), "limit": chosen["limit"], "limits": list(GRAPH_LIMITS),
+        "rel_type_choices": _type_choices(service.vocabulary.relationship_types, chosen["types"]),
+        "node_type_choices": _type_choices(service.vocabulary.node_types, chosen["node_types"]),
+        "truncated": found["truncated"], "nodes": nodes, "relationships": hops, "graph": _drawing(nodes, hops),
+        "tables": {name: _paging(pages, name, len(rows), lambda changed: _explorer_address(record_id, chosen, changed))
+                   for name, rows in (("records", nodes), ("relationships", hops))},
     }
 
 
@@ -176,6 +174,70 @@ def communities_context(service) -> dict:
 
 
 # -- helpers -----------------------------------------------------------------------------------------
+
+def _choice(text: str, allowed: tuple[int, ...], default: int) -> int:
+    """A number from the address if it is one of the form's choices, else the default (never an error:
+    an edited address still shows a page)."""
+    return int(text) if text.isdigit() and int(text) in allowed else default
+
+
+def _type_choices(names, chosen: list[str]) -> list[dict]:
+    return [{"value": name, "text": phrase(name), "checked": name in chosen} for name in sorted(names)]
+
+
+def _explorer_choices(vocabulary, args) -> dict:
+    return {"depth": _choice(args.get("depth", ""), DEPTHS, 1),
+            "limit": _choice(args.get("limit", ""), GRAPH_LIMITS, GRAPH_LIMIT),
+            "types": sorted(set(args.getlist("types")) & set(vocabulary.relationship_types)),
+            "node_types": sorted(set(args.getlist("node_types")) & set(vocabulary.node_types))}
+
+
+def _neighbourhood(service, record_id: str, chosen: dict) -> tuple[dict, str | None]:
+    """The neighbourhood read, or when it would cost too much, the record alone and what to narrow."""
+    try:
+        return queries.neighbourhood(service, record_id, chosen["depth"], chosen["types"] or None,
+                                     chosen["limit"]), None
+    except TooExpensive as busy:
+        center = queries.neighbourhood(service, record_id, 1, None, 1)["center"]  # a read that stops at once
+        return {"center": center, "nodes": [{**center, "depth": 0}], "relationships": [], "truncated": False}, str(busy)
+
+
+def _narrowed(found: dict, node_types: list[str]) -> tuple[list[dict], list[dict]]:
+    """The records of the chosen types (the centre always) and the relationships among them."""
+    center_id = found["center"]["id"]
+    nodes = [{**_summary(node), "depth": node["depth"]} for node in found["nodes"]
+             if not node_types or node["type"] in node_types or node["id"] == center_id]
+    labels = {node["id"]: node for node in nodes}
+    return nodes, [_hop(rel, labels) for rel in found["relationships"]
+                   if rel["from"] in labels and rel["to"] in labels]
+
+
+def _page_number(text: str, total: int) -> int:
+    """A table's page from the address: 1 unless a page that exists."""
+    return min(int(text), _page_count(total)) if text.isdigit() and int(text) > 0 else 1
+
+
+def _paging(pages: dict[str, int], name: str, total: int, address) -> dict:
+    """One table's page: which rows it shows (start:stop) and the addresses of its neighbours, which
+    keep every other choice (the other table's page too)."""
+    page, last_page = pages[name], _page_count(total)
+    start = (page - 1) * TABLE_ROWS
+    return {"page": page, "pages": last_page, "start": start, "stop": min(start + TABLE_ROWS, total),
+            "total": total,
+            "previous": f"{address({**pages, name: page - 1})}#{name}" if page > 1 else None,
+            "next": f"{address({**pages, name: page + 1})}#{name}" if page < last_page else None}
+
+
+def _page_count(total: int) -> int:
+    return max(1, -(-total // TABLE_ROWS))
+
+
+def _explorer_address(record_id: str, chosen: dict, pages: dict[str, int]) -> str:
+    query = [("depth", chosen["depth"]), ("limit", chosen["limit"]),
+             *(("types", name) for name in chosen["types"]), *(("node_types", name) for name in chosen["node_types"]),
+             *((f"{name}_page", page) for name, page in pages.items() if page > 1)]
+    return f"/records/{quote(record_id, safe='')}/graph?{urlencode(query)}"
+
 
 def _summary(node: dict) -> dict:
     """A node as the pages show it: id, readable type, name and the example mark."""

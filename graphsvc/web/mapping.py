@@ -1,15 +1,16 @@
 """Mapping the work: browse initiatives, review the overlap queue, read the coverage matrix.
 
 Views validate, call the shared read layer (graphsvc.queries) or graphsvc.reviews, and render one
-context dict. Who may record or change a review is decided in graphsvc.reviews; its Forbidden is shown
-on the page as an error.
+context dict (as JSON with `?format=json`). Who may record or change a review is decided in
+graphsvc.reviews; its Forbidden is shown on the page as an error. The queue and a record's page shape
+pairs alike, in `overlap_pairs`.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import abort, g, redirect, render_template, request
+from flask import abort, g, redirect, request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -23,13 +24,14 @@ from ..queries.overlaps import overlaps
 from ..reviews import decisions, record_review
 from ..schemas import TEXT_MAX
 from . import web
-from .formatting import phrase, readable_time
+from .as_json import render_page
+from .formatting import label_of, phrase
+from .overlap_pairs import KIND_WORDS, REVIEW_ROLE, compared_on, pair_view, score_in_words
 
 __all__ = ["ReviewForm", "score_in_words"]
 
 PAGE_SIZE = 20
-QUEUE_LIMIT = 100
-REVIEW_ROLE = "coordinator"
+QUEUE_PAGE_SIZE = 20  # pairs per page of the overlap queue: each pair is a card with its own form
 # The GET parameter naming each linked type on /initiatives (a coverage cell's link uses the same).
 PARAMETERS = {node_type: node_type.lower() for node_type in LINKED_TYPES}
 DECISION_HINTS = {
@@ -48,7 +50,10 @@ class ReviewForm(FlaskForm):
     decision = RadioField("Decision", validate_choice=True,
                           validators=[DataRequired(message="Select aligned, duplicate or distinct.")])
     note = TextAreaField("Note", validators=[Length(max=TEXT_MAX, message=f"Write {TEXT_MAX:,} characters or fewer.")])
+    # Where the form was, so the answer (or its errors) comes back to the same view of the queue.
     back = HiddenField()
+    page = HiddenField()
+    include_reviewed = HiddenField()
 
 
 # -- initiatives -------------------------------------------------------------------------------------
@@ -56,7 +61,7 @@ class ReviewForm(FlaskForm):
 @web.route("/initiatives")
 def initiatives():
     context = initiatives_context(get_service(), request.args)
-    return render_template("web/mapping_initiatives.html", **context), 400 if context["errors"] else 200
+    return render_page("web/mapping_initiatives.html", context, 400 if context["errors"] else 200)
 
 
 def initiatives_context(service, args) -> dict:
@@ -101,11 +106,12 @@ def initiatives_context(service, args) -> dict:
 
 @web.route("/overlaps")
 def overlap_queue():
-    context = overlaps_context(get_service(), request.args.get("id") or None,
-                               request.args.get("include_reviewed") == "yes", g.user)
-    recorded = request.args.get("recorded")
+    args = request.args
+    context = overlaps_context(get_service(), args.get("id") or None, args.get("include_reviewed") == "yes", g.user,
+                               _page(args.get("page", "")))
+    recorded = args.get("recorded")
     context["recorded"] = phrase(recorded) if recorded in decisions(get_service()) else None
-    return render_template("web/mapping_overlaps.html", **context)
+    return render_page("web/mapping_overlaps.html", context)
 
 
 @web.route("/overlaps/review", methods=["POST"])
@@ -115,7 +121,8 @@ def review_overlap():
     service = get_service()
     form = ReviewForm()
     form.decision.choices = decisions(service)
-    back = form.back.data or None
+    back, page = form.back.data or None, _page(form.page.data or "")
+    include_reviewed = form.include_reviewed.data == "yes"
     errors: dict[str, str] = {}
     if form.validate():
         try:
@@ -128,36 +135,46 @@ def review_overlap():
                 "decision": str(error)}
             status = 422
         else:
-            return redirect(_href("/overlaps", {"id": back, "recorded": form.decision.data}), code=303)
+            state = {**_queue_state(back, include_reviewed), "page": page if page > 1 else None,
+                     "recorded": form.decision.data}
+            return redirect(_href("/overlaps", state), code=303)
     else:
         errors, status = {field: messages[0] for field, messages in form.errors.items()}, 400
-    context = overlaps_context(service, back, False, g.user)
+    # The posted page again, so the pair's form (and what was typed in it) is where it was.
+    context = overlaps_context(service, back, include_reviewed, g.user, page)
     context.update(problem=_problem(context, form, errors), page_title="Error: " + context["page_title"])
-    return render_template("web/mapping_overlaps.html", **context), status
+    return render_page("web/mapping_overlaps.html", context, status)
 
 
-def overlaps_context(service, node_id: str | None, include_reviewed: bool, user) -> dict:
-    """The queue of initiative pairs (or one initiative's), each side by side with why they overlap."""
-    found = overlaps(service, "initiative", node_id, limit=QUEUE_LIMIT, include_reviewed=include_reviewed)
-    choices = decisions(service)
-    pairs = [_pair(index, entry) for index, entry in enumerate(found["overlaps"], start=1)]
+def overlaps_context(service, node_id: str | None, include_reviewed: bool, user, page: int = 1) -> dict:
+    """The queue of initiative pairs (or one initiative's or action's), a page at a time, each pair side by
+    side with why they overlap."""
+    # Every pair, then a slice: the read layer keeps the whole queue per change, and the total is needed.
+    found = overlaps(service, None if node_id else "initiative", node_id, limit=None,
+                     include_reviewed=include_reviewed)
+    kind, entries = found["kind"], found["overlaps"]
+    last_page = max(1, -(-len(entries) // QUEUE_PAGE_SIZE))
+    page = min(page, last_page)  # a review can empty the last page: show the one before it
+    start = (page - 1) * QUEUE_PAGE_SIZE
+    pairs = [pair_view(index, entry, kind)
+             for index, entry in enumerate(entries[start:start + QUEUE_PAGE_SIZE], start=start + 1)]
     subject = None
     if node_id:
-        subject = next((side for pair in pairs for side in (pair["a"], pair["b"]) if side["id"] == node_id),
-                       {"id": node_id, "name": service.get_node(node_id).properties.get("name") or node_id})
+        subject = next((side for entry in entries for side in (entry["a"], entry["b"]) if side["id"] == node_id),
+                       None) or _named(service, node_id)
+    state = _queue_state(node_id, include_reviewed)
     return {
         "page_title": f"Overlaps of {subject['name']}" if subject else "Overlap queue",
-        "subject": subject, "pairs": pairs, "min_score": found["min_score"], "include_reviewed": include_reviewed,
+        "subject": subject, "kind": KIND_WORDS[kind], "pairs": pairs, "min_score": found["min_score"],
+        "compared_on": compared_on(kind),
+        "include_reviewed": include_reviewed, "total": len(entries), "page": page, "last_page": last_page,
+        "first_shown": start + 1 if pairs else 0, "last_shown": start + len(pairs),
+        "previous_href": _href("/overlaps", {**state, "page": page - 1}) if page > 1 else None,
+        "next_href": _href("/overlaps", {**state, "page": page + 1}) if page < last_page else None,
         "can_review": user.can(REVIEW_ROLE), "problem": None, "recorded": None,
         "decision_items": [{"value": value, "text": phrase(value), "hint": {"text": DECISION_HINTS.get(value, "")}}
-                           for value in choices],
+                           for value in decisions(service)],
     }
-
-
-def score_in_words(score: float) -> str:
-    """How close a pair is, in words with the figure: "Strong overlap (0.82)"."""
-    words = "Strong overlap" if score >= 0.8 else "Likely overlap" if score >= 0.6 else "Possible overlap"
-    return f"{words} ({score:.2f})"
 
 
 # -- coverage ----------------------------------------------------------------------------------------
@@ -165,7 +182,7 @@ def score_in_words(score: float) -> str:
 @web.route("/coverage")
 def coverage_matrix():
     context = coverage_context(get_service(), request.args)
-    return render_template("web/mapping_coverage.html", **context), 400 if context["errors"] else 200
+    return render_page("web/mapping_coverage.html", context, 400 if context["errors"] else 200)
 
 
 def coverage_context(service, args) -> dict:
@@ -205,20 +222,6 @@ def coverage_context(service, args) -> dict:
 
 # -- helpers -----------------------------------------------------------------------------------------
 
-def _pair(index: int, entry: dict) -> dict:
-    reasons = entry["reasons"]
-    review = entry["review"]
-    return {
-        "index": index, "a": entry["a"], "b": entry["b"], "score": score_in_words(entry["score"]),
-        "reasons": [{"label": label, "items": reasons.get(key) or []} for key, label in (
-            ("themes", "Shared themes"), ("populations", "Shared populations"), ("places", "Shared places"),
-            ("partners", "Shared partners"))],
-        "text": f"{reasons.get('text', 0):.2f}",
-        "review": {**review, "decision_text": phrase(review["decision"]), "when": readable_time(review["at"])}
-        if review else None,
-    }
-
-
 def _problem(context: dict, form: ReviewForm, errors: dict[str, str]) -> dict:
     """The posted pair's errors and values, and where on the page its form is."""
     index = next((pair["index"] for pair in context["pairs"]
@@ -227,6 +230,17 @@ def _problem(context: dict, form: ReviewForm, errors: dict[str, str]) -> dict:
     return {"index": index, "errors": errors, "decision": form.decision.data, "note": form.note.data or "",
             "summary": [{"text": message, "href": f"#note-{index}" if field == "note" and index else anchor}
                         for field, message in errors.items()]}
+
+
+def _named(service, node_id: str) -> dict:
+    """A record with no pairs to show, as a pair's side would name it (an action by its title)."""
+    node = service.get_node(node_id)
+    return {"id": node_id, "name": label_of(service.vocabulary, node.type, node.properties, node_id)}
+
+
+def _queue_state(node_id: str | None, include_reviewed: bool) -> dict:
+    """The queue's state in its address: whose pairs, and whether distinct ones show (defaults left out)."""
+    return {"id": node_id, "include_reviewed": "yes" if include_reviewed else None}
 
 
 def _select(name: str, label: str, options: list[dict], chosen: list[str]) -> dict:

@@ -2,19 +2,25 @@
 
 They read through the service, the shared read layer (graphsvc.queries) and the shared redaction rule;
 the only store call is the change log (`service.store.history`), as the API's history reads it.
+A record's possible overlaps are shaped as the overlap queue shapes them (`overlap_pairs`).
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from flask import current_app
 
 from ..analysis.gaps import RULES, count_by_rule
 from ..api.history import TOKEN_OPERATIONS, changed_fields
 from ..api.security import redact
+from ..errors import Invalid
 from ..queries.gaps import gap_report
+from ..queries.overlaps import overlaps
 from ..queries.settings import gap_settings
 from ..vocabulary import EXAMPLE_PROPERTY
 from .formatting import OPERATIONS, label_of, phrase, readable_date, readable_time, readable_value, relationship_heading
+from .overlap_pairs import KIND_WORDS, REVIEW_ROLE, compared_on, overlap_kind, pair_view
 
 __all__ = ["attention_context", "record_context", "search_context"]
 
@@ -27,6 +33,8 @@ FLAGS_PER_SECTION = 25
 SEARCH_PAGE_SIZE = 20
 SEARCH_MAX_CHARACTERS = 200
 HISTORY_LIMIT = 50
+# A record's page names its closest few overlaps; the overlap queue (`/overlaps?id=`) has them all.
+RECORD_OVERLAPS = 5
 
 
 def attention_context(service) -> dict:
@@ -63,6 +71,7 @@ def record_context(service, record_id: str, identity) -> dict:
                    "example": record.get(EXAMPLE_PROPERTY) is True},
         "properties": _properties(node_type, record),
         "relationship_groups": _relationship_groups(service, node),
+        "overlaps": _possible_overlaps(service, node, identity),
         "flags": [_flag(gap) for gap in _current_gaps(service)[1] if gap.subject.get("id") == node.id],
         "history": _history(service, node.id),
         "can_edit": identity.can("coordinator"),
@@ -134,6 +143,28 @@ def _relationship_groups(service, node) -> list[dict]:
     return [{"heading": relationship_heading(rel_type, outgoing, node.type),
              "links": sorted(items, key=lambda item: item["label"].lower())}
             for (rel_type, outgoing), items in sorted(groups.items(), key=lambda pair: (not pair[0][1], pair[0][0]))]
+
+
+def _possible_overlaps(service, node, identity) -> dict | None:
+    """An initiative's or action's closest pairs that nobody has reviewed yet, each with the record at the
+    other end; None for a type that has no overlaps."""
+    kind = overlap_kind(node.type)
+    if kind is None:
+        return None
+    try:
+        found = overlaps(service, kind, node.id, limit=None)["overlaps"]
+    except Invalid:  # the read layer compares no such record: nothing to show, not an error on its page
+        found = []
+    waiting = [entry for entry in found if entry["review"] is None]
+    pairs = []
+    for index, entry in enumerate(waiting[:RECORD_OVERLAPS], start=1):
+        pair = pair_view(index, entry, kind)
+        other = pair["b"] if pair["a"]["id"] == node.id else pair["a"]
+        pairs.append({"other": other, "score": pair["score"], "text": pair["text"],
+                      "shared": [reason for reason in pair["reasons"] if reason["items"]]})
+    return {"kind": KIND_WORDS[kind], "compared_on": compared_on(kind), "pairs": pairs, "total": len(waiting),
+            "reviewed": len(found) - len(waiting), "href": "/overlaps?" + urlencode({"id": node.id}),
+            "can_review": identity.can(REVIEW_ROLE)}
 
 
 def _link_details(service, rel_type: str, details: dict) -> str:

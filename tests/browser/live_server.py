@@ -36,6 +36,10 @@ class LiveServer:
     base_url: str
     tokens: dict[str, str]
     log_path: Path
+    # For `graphsvc` commands run beside the server (create_sign_in_link): its records, and the key that
+    # signs its sessions and sign-in links.
+    database: Path | None = None
+    secret_key: str = ""
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -67,20 +71,34 @@ def seed_database(database: Path) -> dict[str, str]:
 
 def start_server(database: Path, tokens: dict[str, str], log_path: Path) -> LiveServer:
     port = free_port()
+    secret_key = secrets.token_urlsafe(32)
     with open(log_path, "wb") as log:  # a file, not a pipe: a full pipe would block the server
         process = subprocess.Popen(
             [graphsvc_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)],
             # One key for every worker, made here: the run never writes a key into the instance folder.
-            env=server_env(database, GRAPHSVC_SECRET_KEY=secrets.token_urlsafe(32)),
+            # Used sign-in links are remembered beside the database, not in the project's instance folder.
+            env=server_env(database, GRAPHSVC_SECRET_KEY=secret_key,
+                           GRAPHSVC_SIGN_IN_LINKS_FOLDER=str(database.parent / "used_sign_in_links")),
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)  # its own process group, so killpg reaches the workers too
-    server = LiveServer(process, f"http://127.0.0.1:{port}", tokens, log_path)
+    server = LiveServer(process, f"http://127.0.0.1:{port}", tokens, log_path, database, secret_key)
     try:
         _wait_until_ready(server)
     except BaseException:
         server.stop()
         raise
     return server
+
+
+def create_sign_in_link(server: LiveServer, name: str, role: str) -> str:
+    """A new token and its one-time sign-in link, as an administrator makes them for someone
+    (`graphsvc token create --link`), run on the server's database with the server's key."""
+    app = create_app({"DATABASE": str(server.database), "SECRET_KEY": server.secret_key})
+    result = app.test_cli_runner().invoke(args=["token", "create", "--name", name, "--role", role, "--link",
+                                                "--base-url", server.base_url])
+    assert result.exit_code == 0, f"graphsvc token create failed:\n{result.output}"
+    get_service(app).store.close()
+    return next(word for word in result.output.split() if word.startswith(server.base_url + "/sign-in/link/"))
 
 
 def _wait_until_ready(server: LiveServer) -> None:
@@ -105,3 +123,56 @@ def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
         os.killpg(process.pid, sig)  # the group id is the leader's pid (start_new_session)
     except ProcessLookupError:
         pass
+
+
+# -- a generated graph, for the tests (and the benchmark) that need a large neighbourhood -------------
+
+def generated_database(database: Path, nodes: int = 6000, seed: int = 0) -> dict[str, str]:
+    """A store holding a synthetic graph of about ``nodes`` fictional records (the generator marks them
+    as examples), imported as ``graphsvc import`` would; return a token per role."""
+    import tempfile
+
+    from graphsvc.importing import InputFile, import_files
+    from graphsvc.synthetic import generate
+
+    app = create_app({"DATABASE": str(database)})
+    store = get_service(app).store
+    try:
+        store.initialise()
+        with tempfile.TemporaryFile("w+b") as document:
+            text = _text_stream(document)
+            generate(text, nodes=nodes, seed=seed)
+            text.flush()
+            text.detach()  # leave the file open for the importer (closing the wrapper would close it)
+            document.seek(0)
+            result = import_files(get_service(app), [InputFile("generated.json", document, "json")], actor="browser")
+        assert not result.error_count, f"the generated graph did not import: {result.errors[:3]}"
+        return {role: issue_token(store, f"browser-{role}", role, "browser-tests")[1] for role in ROLES}
+    finally:
+        store.close()
+
+
+def record_reaching(database: Path, count: int, depth: int = 2, candidates: int = 30) -> str:
+    """A record with at least ``count`` records within ``depth`` steps (itself included), looked for
+    among the best-connected ``candidates``: the neighbourhood read the graph explorer makes."""
+    from graphsvc.queries.connections import neighbourhood
+
+    app = create_app({"DATABASE": str(database)})
+    service = get_service(app)
+    try:
+        with app.app_context():
+            graph = service.graph()
+            ranked = sorted(graph.nodes, key=lambda node: -graph.degree(node))[:candidates]
+            for node in ranked:
+                if len(neighbourhood(service, node, depth, None, count)["nodes"]) >= count:
+                    return node
+    finally:
+        service.store.close()
+    pytest.fail(f"no record of the generated graph has {count} records within {depth} steps")
+
+
+def _text_stream(binary):
+    import io
+
+    # The generator writes text; the importer reads bytes: one temporary file serves both.
+    return io.TextIOWrapper(binary, encoding="utf-8", write_through=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -9,7 +10,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Every run saves its screenshots in an ignored folder, so running the tests leaves the work tree as it was;
+# GRAPHSVC_SCREENSHOTS=docs saves them over the README's pictures instead, when those should change.
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_SETTING = "GRAPHSVC_SCREENSHOTS"
 
 _axe = Axe()
 
@@ -39,11 +44,24 @@ def _describe(violation: dict) -> str:
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page PNG of the page as docs/screenshots/<name>.png (the README shows them)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    """Save a full-page PNG of the page as <name>.png in `screenshots_folder()`."""
+    folder = screenshots_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True, animations="disabled")
     return path
+
+
+def screenshots_folder(environ=os.environ) -> Path:
+    """tests/browser/screenshots/ (ignored by git), or docs/screenshots/ (the README's) when
+    GRAPHSVC_SCREENSHOTS is "docs"; any other value is a mistake worth stopping for."""
+    setting = environ.get(SCREENSHOTS_SETTING, "").strip().lower()
+    if setting in ("", "tests"):
+        return SCREENSHOTS
+    if setting == "docs":
+        return DOCS_SCREENSHOTS
+    pytest.fail(f'{SCREENSHOTS_SETTING} is "docs" (refresh the README\'s screenshots) or unset, not {setting!r}.',
+                pytrace=False)
 
 
 class ConsoleWatch:
@@ -67,6 +85,15 @@ class ConsoleWatch:
         if error not in self.pages:
             self.errors.append(error)
         self.pages.setdefault(error, []).append(where)
+
+    def forgive(self, status: int) -> None:
+        """The browser logs a 4xx answer as a console error: forgive those of a refusal the test expects
+        (failing if there was none), and no other error."""
+        expected = [error for error in self.errors if f"status of {status} " in error]
+        assert expected, f"expected the browser to see a {status}"
+        self.errors = [error for error in self.errors if error not in expected]
+        for error in expected:
+            del self.pages[error]  # so that the same refusal later, unexpected, is caught again
 
     def report(self) -> str:
         # The same error on every page of a journey is one problem: say it once, with where.

@@ -91,7 +91,7 @@ def test_a_leader_finds_how_two_people_connect_and_explores_the_graph(page: Page
     page.get_by_text("Relationship types (all)").click()
     page.get_by_label("Member of", exact=True).check()
     page.get_by_role("button", name="Show").click()
-    expect(page).to_have_url(re.compile(r"depth=2&types=MEMBER_OF"))
+    expect(page).to_have_url(re.compile(r"depth=2&limit=500&types=MEMBER_OF"))
     expect(page.locator("#relationships + table tbody tr").first).to_contain_text("member of")
     check_page(page)
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 import graphsvc.queries.settings
 from tests.web.conftest import csrf_token
+from tests.web.pickers import assert_marked_for_search_as_you_type
 
 OWNERLESS = "action-a18"
 OWNER_PAGE = f"/actions/{OWNERLESS}/owner"
@@ -161,6 +162,17 @@ def test_the_owner_form_searches_people_groups_and_organisations_without_javascr
     assert 'value="org-example-borough-council"' in answer.text  # organisations too
     answer = browser.get(OWNER_PAGE + "?q=zebra+quartz")
     assert 'name="owner"' not in answer.text and "No person, group or organisation matches" in answer.text
+
+
+def test_the_owner_form_marks_its_search_for_search_as_you_type(demo):
+    """picker.js takes the results area from the page the search form loads: the page must name it,
+    say how many matched, and keep the hint for people without JavaScript."""
+    browser = demo("governance")
+    assert_marked_for_search_as_you_type(browser.get(OWNER_PAGE + "?q=victor").text, "/actions/action-a18/owner",
+                                         "owner-results", "owner")
+    assert 'data-picker-matches="0"' in browser.get(OWNER_PAGE).text
+    assert browser.get("/static/web/picker.js").status_code == 200
+    assert "picker.js" not in browser.get("/actions").text  # only the pages with a picker load it
 
 
 def test_the_owner_form_is_refused_without_its_csrf_token(demo):

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+MARKUP = re.compile(r"<[a-zA-Z/!]")
 
-@pytest.mark.parametrize("path", ["/", "/search?q=sam", "/records/person-sam-whitlock", "/actions"])
+
+def strings(value):
+    """Every key and text value in a JSON document."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=sam", "/records/person-sam-whitlock", "/actions", "/initiatives",
+                                  "/overlaps", "/coverage", "/records/init-maternity-equity-hospitals"])
 def test_each_page_gives_its_context_as_json(seeded, person_as, path):
     browser = person_as("viewer")
     answer = browser.get(path + ("&" if "?" in path else "?") + "format=json")
@@ -43,3 +61,47 @@ def test_json_is_redacted_as_the_page_is(seeded, person_as):
 
 def test_an_unknown_record_is_still_the_404_page(seeded, person_as):
     assert person_as("viewer").get("/records/no-such-record?format=json").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/initiatives?theme=theme-maternity-neonatal", "/overlaps", "/coverage",
+                                  "/records/init-maternity-equity-hospitals"])
+def test_the_mapping_pages_json_holds_no_forms_nor_markup(seeded, person_as, path):
+    data = person_as("coordinator").get(path + ("&" if "?" in path else "?") + "format=json").get_json()
+    for text in strings(data):
+        assert not MARKUP.search(text), text
+        assert "csrf" not in text.lower(), text
+
+
+def test_the_initiatives_json_is_the_page_and_keeps_its_status(seeded, person_as):
+    browser = person_as("viewer")
+    page = browser.get("/initiatives?theme=theme-maternity-neonatal").text
+    data = browser.get("/initiatives?theme=theme-maternity-neonatal&format=json").get_json()
+    shown = re.findall(r'<h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-1"><a href="/records/([^"]+)">', page)
+    assert [row["id"] for row in data["initiatives"]] == shown and data["total"] == len(shown)
+    refused = browser.get("/initiatives?status=finished&format=json")
+    assert refused.status_code == 400 and refused.get_json()["errors"] == {"status": "Select a status from the list."}
+
+
+def test_the_overlaps_json_is_the_page(seeded, person_as):
+    browser = person_as("viewer")
+    page = browser.get("/overlaps").text
+    data = browser.get("/overlaps?format=json").get_json()
+    assert data["page_title"] == "Overlap queue" and data["can_review"] is False
+    assert len(data["pairs"]) == data["total"] == len(re.findall(r'class="app-pair nhsuk-card"', page))
+    first = data["pairs"][0]
+    assert first["score"] in page and first["a"]["name"] in page and first["b"]["name"] in page
+    assert [reason["label"] for reason in first["reasons"]] == [
+        "Shared themes", "Shared populations", "Shared places", "Shared partners"]
+
+
+def test_the_coverage_json_is_the_page_and_keeps_its_status(seeded, person_as):
+    browser = person_as("viewer")
+    page = browser.get("/coverage").text
+    data = browser.get("/coverage?format=json").get_json()
+    counts = [cell["count"] for row in data["matrix"]["rows"] for cell in row["cells"]]
+    assert page.count(">None</td>") == counts.count(0) == data["matrix"]["empty"]
+    assert all(f'aria-label="{cell["label"]}">{cell["count"]}</a>' in page
+               for row in data["matrix"]["rows"] for cell in row["cells"] if cell["count"])
+    refused = browser.get("/coverage?rows=Person&format=json")
+    assert refused.status_code == 400
+    assert "rows" in refused.get_json()["errors"] and refused.get_json()["matrix"] is None

@@ -1,4 +1,5 @@
-"""The mapping pages: initiatives (search and filters), the overlap queue and its reviews, coverage."""
+"""The mapping pages: initiatives (search and filters), the overlap queue (a page at a time) and its
+reviews, a record's possible overlaps, coverage."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ CELL = re.compile(r'<td class="nhsuk-table__cell app-coverage__cell[^"]*">\s*'
 ROW = re.compile(r'<tr class="nhsuk-table__row">\s*<th scope="row"(.*?)</tr>', re.S)
 RESULT_LINK = re.compile(r'<h2 class="nhsuk-heading-s nhsuk-u-margin-bottom-1"><a href="/records/([^"]+)">')
 MATCHES = re.compile(r"(\d+) initiatives? match")
+PAIR_SECTION = re.compile(r'<section class="app-pair nhsuk-card" id="pair-(\d+)"')
+SHOWING = re.compile(r"Showing (\d+) to (\d+) of (\d+) pairs?\.")
 
 
 @pytest.fixture
@@ -31,6 +34,22 @@ def initiative_ids(page) -> list[str]:
 
 def total(page) -> int:
     return int(MATCHES.search(page.text).group(1))
+
+
+def pair_numbers(page) -> list[int]:
+    return [int(number) for number in PAIR_SECTION.findall(page.text)]
+
+
+def showing(page) -> tuple[int, int, int]:
+    first, last, of = SHOWING.search(page.text).groups()
+    return int(first), int(last), int(of)
+
+
+def overlaps_section(page) -> str:
+    """The record page's "Possible overlaps" section, up to the next heading of its level."""
+    text = html.unescape(page.text)
+    start = text.index('<h2 id="overlaps">')
+    return text[start:text.index("<h2", start + 1)]
 
 
 def review(browser, decision=None, note="", a=COMMUNITY, b=HOSPITALS, token=None, **extra):
@@ -179,6 +198,144 @@ def test_a_review_of_an_unknown_decision_is_an_error_not_a_record(demo):
     answer = review(coordinator, "merged")
     assert answer.status_code == 400
     assert "Reviewed:" not in coordinator.get("/overlaps").text
+
+
+def test_a_review_that_fails_on_a_later_page_shows_its_error_there(demo, monkeypatch):
+    monkeypatch.setattr("graphsvc.web.mapping.QUEUE_PAGE_SIZE", 2)
+    coordinator = demo("coordinator")
+    (third,) = coordinator.get("/overlaps?page=2&format=json").get_json()["pairs"]
+    answer = review(coordinator, None, "Not sure.", a=third["a"]["id"], b=third["b"]["id"], page="2")
+    assert answer.status_code == 400
+    assert pair_numbers(answer) == [3]  # the posted page, with the posted pair's form on it
+    assert 'href="#decision-3"' in answer.text and 'id="decision-3-error"' in answer.text
+    assert "Not sure." in answer.text
+
+
+# -- paging the queue ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def pages_of_two(demo, monkeypatch):
+    """The demo's three initiative pairs, two to a page."""
+    monkeypatch.setattr("graphsvc.web.mapping.QUEUE_PAGE_SIZE", 2)
+    return demo
+
+
+def test_the_queue_shows_a_page_of_pairs_with_the_total_and_a_link_to_the_next(pages_of_two):
+    viewer = pages_of_two("viewer")
+    first = viewer.get("/overlaps")
+    assert first.status_code == 200
+    assert pair_numbers(first) == [1, 2] and showing(first) == (1, 2, 3)
+    assert 'href="/overlaps?page=2"' in first.text and "nhsuk-pagination" in first.text
+    second = viewer.get("/overlaps?page=2")
+    assert pair_numbers(second) == [3] and showing(second) == (3, 3, 3)
+    assert 'href="/overlaps?page=1"' in second.text and 'href="/overlaps?page=3"' not in second.text
+    assert viewer.get("/overlaps?page=9").text.count("app-pair nhsuk-card") == 1  # past the end: the last page
+    assert pair_numbers(viewer.get("/overlaps?page=nonsense")) == [1, 2]
+
+
+def test_the_queue_pages_every_pair_above_the_minimum_score_once(pages_of_two, client):
+    viewer = pages_of_two("viewer")
+    every = client.get("/api/v1/overlaps?limit=1000").get_json()["overlaps"]
+    shown = [(pair["a"]["id"], pair["b"]["id"]) for number in (1, 2)
+             for pair in viewer.get(f"/overlaps?page={number}&format=json").get_json()["pairs"]]
+    assert shown == [(pair["a"]["id"], pair["b"]["id"]) for pair in every]
+
+
+def test_the_queue_links_keep_the_initiative_and_the_reviewed_pairs(pages_of_two, monkeypatch):
+    monkeypatch.setattr("graphsvc.web.mapping.QUEUE_PAGE_SIZE", 1)
+    coordinator = pages_of_two("coordinator")
+    assert review(coordinator, "distinct", back=HOSPITALS).status_code == 303
+    first = coordinator.get(f"/overlaps?id={HOSPITALS}&include_reviewed=yes")
+    assert showing(first) == (1, 1, 1)  # one pair, reviewed as distinct, shown because asked for
+    whole = coordinator.get("/overlaps?include_reviewed=yes")
+    assert showing(whole) == (1, 1, 3)
+    assert 'href="/overlaps?include_reviewed=yes&page=2"' in whole.text
+    assert 'name="include_reviewed" value="yes"' in whole.text  # carried by each review form too
+    second = coordinator.get("/overlaps?include_reviewed=yes&page=2")
+    assert 'name="page" value="2"' in second.text
+
+
+def test_a_review_comes_back_to_the_page_it_was_made_on(pages_of_two):
+    coordinator = pages_of_two("coordinator")
+    (third,) = coordinator.get("/overlaps?page=2&format=json").get_json()["pairs"]
+    pair = {"a": third["a"]["id"], "b": third["b"]["id"]}
+    aligned = review(coordinator, "aligned", **pair, page="2")
+    assert aligned.status_code == 303 and aligned.headers["Location"] == "/overlaps?page=2&recorded=aligned"
+    assert "Reviewed: Aligned" in coordinator.get(aligned.headers["Location"]).text
+    kept = review(coordinator, "aligned", **pair, page="2", include_reviewed="yes")
+    assert kept.headers["Location"] == "/overlaps?include_reviewed=yes&page=2&recorded=aligned"
+
+
+def test_a_distinct_review_emptying_the_last_page_comes_back_to_the_page_before(pages_of_two):
+    coordinator = pages_of_two("coordinator")
+    (third,) = coordinator.get("/overlaps?page=2&format=json").get_json()["pairs"]
+    answer = review(coordinator, "distinct", a=third["a"]["id"], b=third["b"]["id"], page="2")
+    assert answer.headers["Location"] == "/overlaps?page=2&recorded=distinct"
+    page = coordinator.get(answer.headers["Location"])
+    assert page.status_code == 200 and pair_numbers(page) == [1, 2] and showing(page) == (1, 2, 2)
+    assert "Your decision (distinct) is recorded." in page.text and "nhsuk-pagination" not in page.text
+
+
+# -- a record's possible overlaps ----------------------------------------------------------------------
+
+def test_an_initiatives_page_shows_its_possible_overlaps_and_where_to_review_them(demo):
+    section = overlaps_section(demo("coordinator").get(f"/records/{HOSPITALS}"))
+    assert "Possible overlaps" in section
+    assert f'<a href="/records/{COMMUNITY}">{COMMUNITY_NAME}</a>' in section
+    assert re.search(r"Strong overlap \(0\.\d\d\)", section) and "Example data" in section
+    for expected in ("Shared themes", "Maternity and neonatal outcomes", "Shared populations", "Black Caribbean",
+                     "Shared places", "Riverside", "Shared partners", "Example Voices"):
+        assert expected in section, expected
+    assert f'<a href="/overlaps?id={HOSPITALS}">Review these overlaps' in section
+    assert HOSPITALS_NAME not in section.split("</p>", 1)[1].split("Review these")[0]  # the other side only
+    viewer = overlaps_section(demo("viewer").get(f"/records/{HOSPITALS}"))
+    assert "Compare these overlaps side by side" in viewer and "Review these overlaps" not in viewer
+
+
+def test_a_reviewed_pair_leaves_the_record_page_which_says_none_are_waiting(demo):
+    coordinator = demo("coordinator")
+    assert review(coordinator, "aligned").status_code == 303
+    page = coordinator.get(f"/records/{HOSPITALS}")
+    section = overlaps_section(page)
+    assert "No possible overlaps with other initiatives are waiting for a decision." in section
+    assert COMMUNITY_NAME not in section and f'href="/overlaps?id={HOSPITALS}">See the 1 reviewed pair' in section
+    assert COMMUNITY_NAME in page.text  # now among its relationships, as aligned with it
+    assert re.search(r"Aligned with( this initiative)?</h3>", page.text)
+
+
+def test_a_record_page_names_the_closest_few_overlaps_and_how_many_there_are(demo, monkeypatch):
+    monkeypatch.setattr("graphsvc.web.pages.RECORD_OVERLAPS", 1)
+    section = overlaps_section(demo("viewer").get("/records/action-a09"))
+    assert "Other actions whose recommendations, themes, outcomes, owners and descriptions coincide" in section
+    assert "the closest 1 of 2" in section and section.count('class="app-overlaps__item"') == 1
+    assert "Shared recommendations" in section and "Develop a Resource Hub" in section
+
+
+def test_an_actions_overlaps_open_on_the_overlaps_page(demo):
+    page = demo("coordinator").get("/overlaps?id=action-a09")
+    assert page.status_code == 200
+    assert "Pairs of actions" in page.text and "Accountable:" in page.text and "Led by:" not in page.text
+    assert "Shared recommendations" in page.text and showing(page) == (1, 2, 2)
+    assert 'name="back" value="action-a09"' in page.text
+    alone = demo("viewer").get("/overlaps?id=action-a18")  # no pairs: still named by its title, not its id
+    assert "Overlaps of Baseline survey of members&#39; confidence" in alone.text and "No pairs to show." in alone.text
+
+
+def test_records_of_other_types_have_no_overlaps_section(demo):
+    page = demo("viewer").get("/records/person-sam-whitlock")
+    assert page.status_code == 200 and 'id="overlaps"' not in page.text
+    assert demo("viewer").get("/records/person-sam-whitlock?format=json").get_json()["overlaps"] is None
+
+
+def test_a_record_the_read_layer_will_not_compare_shows_none_not_an_error(demo, monkeypatch):
+    from graphsvc.errors import Invalid
+
+    def refuse(*args, **kwargs):
+        raise Invalid("not compared")
+    monkeypatch.setattr("graphsvc.web.pages.overlaps", refuse)
+    page = demo("viewer").get(f"/records/{HOSPITALS}")
+    assert page.status_code == 200
+    assert "No possible overlaps with other initiatives are waiting for a decision." in overlaps_section(page)
 
 
 # -- coverage ------------------------------------------------------------------------------------------

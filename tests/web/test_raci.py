@@ -8,6 +8,7 @@ import pytest
 
 from graphsvc.accountability import parties
 from tests.web.conftest import csrf_token
+from tests.web.pickers import assert_marked_for_search_as_you_type
 
 ACTION = "action-a02"
 PAGE = f"/actions/{ACTION}/raci"
@@ -60,6 +61,12 @@ def test_the_search_lists_people_groups_and_organisations_as_radio_choices(seede
     assert "No person, group or organisation matches" in browser.get(PAGE + "?q=zebra+quartz").text
     assert browser.get(PAGE + "?q=" + "x" * 201).status_code == 200  # the error shows; nothing breaks
     assert "characters or fewer" in browser.get(PAGE + "?q=" + "x" * 201).text
+
+
+def test_the_search_is_marked_for_search_as_you_type(seeded, person_as):
+    """picker.js takes `#party-results` from the page the search form loads (the same address)."""
+    assert_marked_for_search_as_you_type(person_as("governance").get(PAGE + "?q=victor").text, PAGE + "#add",
+                                         "party-results", "party")
 
 
 def test_governance_adds_a_party_and_the_history_records_it(seeded, person_as, service):

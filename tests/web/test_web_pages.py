@@ -125,6 +125,32 @@ def test_a_record_page_groups_links_by_type_and_direction_with_names(demo):
     assert "Implements" in text  # outgoing: the recommendation it answers
 
 
+def test_an_initiative_page_groups_who_and_what_it_works_on_under_readable_headings(demo):
+    answer = demo("viewer").get("/records/init-maternity-equity-hospitals")
+    groups = dict(re.findall(r'<h3 class="nhsuk-heading-s">(.*?)</h3>\s*<ul class="nhsuk-list nhsuk-list--bullet">'
+                             r"(.*?)</ul>", answer.text, re.S))
+    expected = {  # heading: one record listed under it (themes, populations, places, outcomes, who leads...)
+        "Leads this initiative": "Example Hospitals NHS Trust", "Partners in this initiative": "Example Voices",
+        "Funds this initiative": "North Example Integrated Care Board",
+        "Sponsors this initiative": "Grace Adebayo-Lund", "Accountable for this initiative": "Grace Adebayo-Lund",
+        "Addresses": "Maternity and neonatal outcomes", "Serves": "Black Caribbean", "Operates in": "Riverside",
+        "Contributes to": "Narrower ethnic disparities in maternity and neonatal outcomes",
+    }
+    for heading, member in expected.items():
+        assert member in groups[heading], heading
+    assert answer.text.index('id="relationships"') < answer.text.index('id="overlaps"') < answer.text.index(
+        'id="history"')  # its possible overlaps follow its links
+
+
+def test_aligned_initiatives_show_on_both_pages(demo):
+    aligned = demo("viewer").get("/records/init-pcref-implementation").text
+    assert re.search(r'<h3 class="nhsuk-heading-s">Aligned with</h3>\s*<ul[^>]*>\s*<li>'
+                     r'<a href="/records/init-faith-mental-wellbeing-outreach">', aligned)
+    other = demo("viewer").get("/records/init-faith-mental-wellbeing-outreach").text
+    assert re.search(r'<h3 class="nhsuk-heading-s">Aligned with this initiative</h3>\s*<ul[^>]*>\s*<li>'
+                     r'<a href="/records/init-pcref-implementation">', other)
+
+
 def test_a_record_page_shows_its_open_flags_and_history(demo, client):
     client.patch("/api/v1/actions/action-a02", json={"priority": "low"})
     answer = demo("viewer").get("/records/action-a02")
