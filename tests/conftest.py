@@ -59,12 +59,31 @@ def seeded(app, runner):
     return app
 
 
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """The run's Neo4j (tests/neo4j_server.py): started the first time a test asks, stopped at the end."""
+    from tests import neo4j_server as live
+
+    chosen = live.external_server()
+    if chosen is not None:
+        yield chosen
+        return
+    reason = live.unavailable_reason()
+    if reason:
+        live.skip_or_fail(reason)
+    launched = live.LaunchedServer(tmp_path_factory.mktemp("neo4j") / "neo4j.log")
+    try:
+        yield live.Neo4jServer(launched.uri, "neo4j", live.TEST_PASSWORD, "neo4j")
+    finally:
+        launched.stop()
+
+
 @pytest.fixture(params=["sqlite", "neo4j"])
 def any_store(request, tmp_path):
-    """An empty store of each engine, for contract tests (the Neo4j case needs NEO4J_URI)."""
+    """An empty store of each engine, for contract tests (the Neo4j case on the run's live Neo4j)."""
     from tests.stores import empty_store
 
-    store = empty_store(request.param, tmp_path)
+    store = empty_store(request.param, tmp_path, request)
     yield store
     store.close()
 

@@ -1,5 +1,5 @@
 """Finding what you need: `q` on every collection, the cross-type search, filters on any property
-and sorting, over the API and the store port (SQLite always; Neo4j when NEO4J_URI is set)."""
+and sorting, over the API and the store port (SQLite and a live Neo4j)."""
 
 from __future__ import annotations
 
@@ -191,7 +191,7 @@ def test_filtering_or_sorting_on_email_needs_a_coordinator(client, client_as):
 
 @pytest.fixture(params=["sqlite", "neo4j"])
 def store(request, tmp_path):
-    store = empty_store(request.param, tmp_path)
+    store = empty_store(request.param, tmp_path, request)
     with store.transaction("test") as tx:
         tx.create_node("Person", "zoe", {"name": "Zoë Example", "job_title": "Lead Midwife", "email": "z@example.org"})
         tx.create_node("Person", "bo", {"name": "Bo Sample", "job_title": "Midwifery manager"})

@@ -1,8 +1,7 @@
 """The store port's contract, run against every store adapter.
 
-The SQLite case always runs. The Neo4j case runs whenever ``NEO4J_URI`` is set (``docker compose up
-neo4j`` provides a server; NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE as for the app) and is
-skipped, saying so, otherwise. The Neo4j database it uses is emptied before each test.
+Each case runs on SQLite and on a live Neo4j 5 (the run's server, tests/neo4j_server.py: the launcher
+`make test` builds, or the Neo4j that NEO4J_URI names). The Neo4j database is emptied before each test.
 """
 
 from __future__ import annotations
@@ -293,8 +292,8 @@ def api(request, tmp_path):
     from graphsvc.auth import issue_token
     from tests.conftest import authorised_client
 
-    empty_store(request.param, tmp_path).close()
-    app = create_app(store_config(request.param, tmp_path))
+    empty_store(request.param, tmp_path, request).close()
+    app = create_app(store_config(request.param, tmp_path, request))
     token = issue_token(get_service(app).store, "contract", "admin", "test")[1]
     return authorised_client(app, token)
 
