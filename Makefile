@@ -35,6 +35,10 @@ $(WEB_STAMP): package.json package-lock.json Makefile
 	sed -E 's/@font-face\{[^}]*https:[^}]*\}//g' $(NHSUK_DIST)/nhsuk-frontend.min.css > $(WEB_VENDOR)/nhsuk/nhsuk-frontend.min.css
 	cp -R $(NHSUK_DIST)/assets $(WEB_VENDOR)/nhsuk/assets
 	mkdir -p $(WEB_VENDOR)/cytoscape && cp node_modules/cytoscape/dist/cytoscape.min.js $(WEB_VENDOR)/cytoscape/
+	@# d3-force's UMD build and those of the d3 modules it uses: classic scripts that fill window.d3
+	@# (browsers cannot resolve the ES modules' bare imports, and the policy refuses an inline import map).
+	mkdir -p $(WEB_VENDOR)/d3 && for module in d3-dispatch d3-quadtree d3-timer d3-force; do \
+		cp node_modules/$$module/dist/$$module.min.js $(WEB_VENDOR)/d3/ || exit 1; done
 	@touch $@
 
 run: $(STAMP) $(WEB_STAMP)

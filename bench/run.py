@@ -27,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
+from neo4j_section import NEO4J_KEYS, neo4j_metrics  # bench/neo4j_section.py
 from web import measure_demo, measure_store, web_keys  # bench/web.py, beside this file
 
 from graphsvc.exporting import write_csv
@@ -46,7 +47,7 @@ KEYS = ("nodes", "relationships", "generate_s", "import_s", "import_records_per_
         "path_refused", "neighbourhood_p50_ms", "neighbourhood_p95_ms", "neighbourhood_refused", "brokers_s",
         "overlaps_full_s", "overlaps_initiatives", "overlaps_pairs", "overlap_planted_recall", "overlap_recall",
         "overlap_sample_size", "overlap_bruteforce_s", "overlap_blocked_s", "peak_rss_mb",
-        "peak_child_rss_mb", *web_keys("demo_"), *web_keys())
+        "peak_child_rss_mb", *web_keys("demo_"), *web_keys(), *NEO4J_KEYS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop each overlap measurement after S seconds (default 120)")
     parser.add_argument("--web-timeout", type=float, default=600.0, metavar="S",
                         help="stop each web measurement (demo, this graph) after S seconds (default 600)")
+    parser.add_argument("--no-neo4j", action="store_true",
+                        help="leave out the Neo4j section (it needs Java and the launcher in tests/neo4j)")
     args = parser.parse_args(argv)
     nodes = args.nodes or (10_000 if args.quick else 100_000)
     rng = random.Random(args.seed)
@@ -82,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     metrics["peak_child_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     service.store.close()
     web_metrics(OUT / "bench.sqlite3", metrics, args.web_timeout)
+    if not args.no_neo4j:
+        # The same import, projection, reads and writes on a live Neo4j, measured by the same functions.
+        def measure_reads(projected, found):
+            for measure in (gap_metrics, path_metrics):
+                _optional(measure, projected, random.Random(args.seed), planted, found)
+        neo4j_metrics(path, metrics, import_graph, load_projection, measure_reads, durable_writes_per_s,
+                      OUT / "bench.sqlite3")
     print_report(metrics)
     return 0
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -35,3 +37,24 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop_group(process, first, timeout: float) -> None:
+    """Stop a server started with start_new_session: ``first`` (a signal) to its whole process group,
+    then SIGKILL whatever lingers (also any worker the master left behind)."""
+    if process.poll() is None:
+        _signal_group(process, first)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    _signal_group(process, signal.SIGKILL)
+    if process.poll() is None:
+        process.wait(timeout=timeout)
+
+
+def _signal_group(process, sig) -> None:
+    try:
+        os.killpg(process.pid, sig)  # the group id is the leader's pid (start_new_session)
+    except ProcessLookupError:
+        pass

@@ -16,7 +16,6 @@ bounded, and every server's process group is killed in teardown, so the tests ca
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import sqlite3
@@ -27,7 +26,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.processes import free_port, graphsvc_command, server_env
+from tests.processes import free_port, graphsvc_command, server_env, stop_group
 
 REQUEST_TIMEOUT = 10  # seconds, for every HTTP request
 READY_TIMEOUT = 30  # seconds for a server to answer /api/v1/health
@@ -238,21 +237,7 @@ class _Server:
     def stop(self) -> None:
         """Teardown: SIGTERM the group, then SIGKILL it if it lingers. Safe to call after kill()."""
         self.session.close()
-        if self.process.poll() is None:
-            self._signal_group(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                pass
-        self._signal_group(signal.SIGKILL)  # also any worker the master left behind
-        if self.process.poll() is None:
-            self.process.wait(timeout=STOP_TIMEOUT)
-
-    def _signal_group(self, sig: signal.Signals) -> None:
-        try:
-            os.killpg(self.process.pid, sig)  # the group id is the leader's pid (start_new_session)
-        except ProcessLookupError:
-            pass
+        stop_group(self.process, signal.SIGTERM, STOP_TIMEOUT)
 
 
 def _created(answer: requests.Response) -> dict:

@@ -18,6 +18,7 @@ The data model in Neo4j:
   whose right-hand side reads the property takes the lock before the read), so writers are
   serialised like SQLite's ``BEGIN IMMEDIATE`` and seq order is commit order.
 - ``(:Token {name, role, token_hash, created_at, revoked_at})``.
+- ``(:Setting {name, value})``: the store's own settings, e.g. the fields ``search_text`` was made from.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ __all__ = ["CONSTANT_NAMES", "STORE_LABELS", "Statement", "constants", "copy_nod
            "relationship_id_constraint", "relationships_by_ids", "schema_statements", "statements"]
 
 # Labels the store itself uses besides the vocabulary's node types.
-STORE_LABELS = ("Node", "Change", "Counter", "Token")
+STORE_LABELS = ("Node", "Change", "Counter", "Token", "Setting")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,11 @@ _RANK_KEYS = ("NOT (n.search_text STARTS WITH $phrase) AS later,\n"
 _NODE_ORDER = ("ORDER BY later, elsewhere, sort_value IS NULL, CASE WHEN $descending THEN sort_value END DESC,\n"
                "  CASE WHEN NOT $descending THEN sort_value END, toLower(n.label), n.id")
 _REL_PAGE = f"WITH r ORDER BY r.created_at, r.id SKIP $offset LIMIT $limit\nRETURN {_REL}"
+# Lookups by a key name their index (USING INDEX SEEK). Without the hint the planner may scan the whole
+# index and filter (a cost of the graph's size per lookup) while its statistics are stale, as they are
+# after `init` on an empty database and during a first import, and it caches that plan
+# (tests/test_neo4j_live_store.py explains every hot read on such a database).
+_SEEK_NODE_ID = "USING INDEX SEEK {variable}:Node(id)"
 
 # -- schema: constraints and indexes (idempotent) ----------------------------------------------
 
@@ -90,6 +96,7 @@ CHANGE_SEQ_CONSTRAINT = "CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Chang
 COUNTER_NAME_CONSTRAINT = "CREATE CONSTRAINT counter_name IF NOT EXISTS FOR (c:Counter) REQUIRE c.name IS UNIQUE"
 TOKEN_NAME_CONSTRAINT = "CREATE CONSTRAINT token_name IF NOT EXISTS FOR (t:Token) REQUIRE t.name IS UNIQUE"
 TOKEN_HASH_CONSTRAINT = "CREATE CONSTRAINT token_hash IF NOT EXISTS FOR (t:Token) REQUIRE t.token_hash IS UNIQUE"
+SETTING_NAME_CONSTRAINT = "CREATE CONSTRAINT setting_name IF NOT EXISTS FOR (s:Setting) REQUIRE s.name IS UNIQUE"
 NODE_LABEL_INDEX = "CREATE INDEX node_label IF NOT EXISTS FOR (n:Node) ON (n.label)"
 NODE_TYPE_INDEX = "CREATE INDEX node_type IF NOT EXISTS FOR (n:Node) ON (n.type)"
 CHANGE_SUBJECT_INDEX = "CREATE INDEX change_subject IF NOT EXISTS FOR (c:Change) ON (c.subject)"
@@ -106,6 +113,7 @@ RETURN c.value AS seq"""
 # Last statement of a write transaction: the whole batch of change-log entries, seqs from the
 # locked counter. No row comes back (appended = 0) if the counter is not where the lock left it.
 APPEND_CHANGES = """MATCH (c:Counter {name: 'changes'})
+USING INDEX SEEK c:Counter(name)
 WHERE c.value = $seq
 SET c.value = $seq + size($rows)
 WITH c
@@ -113,17 +121,21 @@ UNWIND $rows AS row
 CREATE (change:Change {seq: row.seq, at: row.at, actor: row.actor, operation: row.operation,
                        subject: row.subject, before: row.before, after: row.after})
 RETURN count(change) AS appended"""
-LAST_SEQ = "OPTIONAL MATCH (c:Counter {name: 'changes'})\nRETURN coalesce(c.value, 0) AS seq"
-CHANGES_SINCE = f"MATCH (c:Change)\nWHERE c.seq > $seq\nWITH c ORDER BY c.seq LIMIT $limit\nRETURN {_CHANGE}"
+LAST_SEQ = ("OPTIONAL MATCH (c:Counter {name: 'changes'})\nUSING INDEX SEEK c:Counter(name)\n"
+            "RETURN coalesce(c.value, 0) AS seq")
+CHANGES_SINCE = (f"MATCH (c:Change)\nUSING INDEX SEEK c:Change(seq)\nWHERE c.seq > $seq\n"
+                 f"WITH c ORDER BY c.seq LIMIT $limit\nRETURN {_CHANGE}")
 HISTORY = f"""MATCH (c:Change)
 WHERE ($since IS NULL OR c.at >= $since)
 WITH c ORDER BY c.seq DESC LIMIT $limit
 RETURN {_CHANGE}"""
 HISTORY_OF_SUBJECT = f"""MATCH (c:Change {{subject: $subject}})
+USING INDEX SEEK c:Change(subject)
 WHERE ($actor IS NULL OR c.actor = $actor) AND ($since IS NULL OR c.at >= $since)
 WITH c ORDER BY c.seq DESC LIMIT $limit
 RETURN {_CHANGE}"""
 HISTORY_BY_ACTOR = f"""MATCH (c:Change {{actor: $actor}})
+USING INDEX SEEK c:Change(actor)
 WHERE ($since IS NULL OR c.at >= $since)
 WITH c ORDER BY c.seq DESC LIMIT $limit
 RETURN {_CHANGE}"""
@@ -136,6 +148,7 @@ WITH c ORDER BY c.seq
 RETURN {_CHANGE}"""
 REWRITE_CHANGES = """UNWIND $rows AS row
 MATCH (c:Change {seq: row.seq})
+USING INDEX SEEK c:Change(seq)
 SET c.subject = row.subject, c.before = row.before, c.after = row.after
 RETURN count(c) AS rewritten"""
 # After an erasure: flush to the store files now, so transaction logs holding the old values become
@@ -144,10 +157,10 @@ CHECKPOINT = "CALL db.checkpoint()"
 
 # -- nodes -------------------------------------------------------------------------------------
 
-GET_NODE = f"MATCH (n:Node {{id: $id}})\nRETURN {_NODE}"
-UPDATE_NODE = "MATCH (n:Node {id: $id})\nSET n = $node_props\nRETURN n.id AS id"
+GET_NODE = f"MATCH (n:Node {{id: $id}})\nUSING INDEX SEEK n:Node(id)\nRETURN {_NODE}"
+UPDATE_NODE = "MATCH (n:Node {id: $id})\nUSING INDEX SEEK n:Node(id)\nSET n = $node_props\nRETURN n.id AS id"
 # Its relationships are read (and logged) first; the writers' lock keeps that set unchanged.
-DELETE_NODE = "MATCH (n:Node {id: $id})\nDETACH DELETE n"
+DELETE_NODE = "MATCH (n:Node {id: $id})\nUSING INDEX SEEK n:Node(id)\nDETACH DELETE n"
 COUNT_NODES = "MATCH (n:Node)\nRETURN count(n) AS total"
 # Search across types ($types null for all), best match first. Words and phrase are folded (search.py).
 _SEARCH = ("MATCH (n:Node)\nWHERE ($types IS NULL OR n.type IN $types)\n"
@@ -159,31 +172,39 @@ ORDER BY later, elsewhere, toLower(n.label), n.id SKIP $offset LIMIT $limit
 RETURN {_NODE}"""
 # Stores made before search_text existed: filled in batches by ``initialise`` (folding is Python's).
 NODES_WITHOUT_SEARCH_TEXT = f"MATCH (n:Node)\nWHERE n.search_text IS NULL\nWITH n LIMIT $limit\nRETURN {_NODE}"
-SET_SEARCH_TEXT = "UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nSET n.search_text = row.search_text"
-ALL_NODES = f"MATCH (n:Node)\nRETURN {_NODE}"
+# When the searched fields change (a property made sensitive must stop being searchable): every node,
+# in batches by id.
+NODES_AFTER = f"MATCH (n:Node)\nWHERE n.id > $after\nWITH n ORDER BY n.id LIMIT $limit\nRETURN {_NODE}"
+SET_SEARCH_TEXT = ("UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nUSING INDEX SEEK n:Node(id)\n"
+                   "WHERE n.version = row.version\n"
+                   "SET n.search_text = row.search_text")
+ALL_NODES = f"MATCH (n:Node)\nWITH n ORDER BY n.id\nRETURN {_NODE}"
 
 # -- bulk reads and batched writes (imports): one statement per list, the list as $ids or $rows ----
 
-GET_NODES = f"UNWIND $ids AS node_id\nMATCH (n:Node {{id: node_id}})\nRETURN {_NODE}"
+GET_NODES = f"UNWIND $ids AS node_id\nMATCH (n:Node {{id: node_id}})\nUSING INDEX SEEK n:Node(id)\nRETURN {_NODE}"
 # Each row is a node's whole new set of Neo4j properties (as UPDATE_NODE's $node_props): ``SET n =``
 # replaces them all, so a property dropped from the node loses its p_<name> mirror too.
-WRITE_NODES = "UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nSET n = row"
+WRITE_NODES = "UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nUSING INDEX SEEK n:Node(id)\nSET n = row"
 
 # -- relationships -----------------------------------------------------------------------------
 
-RELATIONSHIPS_OF = f"""MATCH (:Node {{id: $id}})-[r]-()
+RELATIONSHIPS_OF = f"""MATCH (a:Node {{id: $id}})-[r]-()
+USING INDEX SEEK a:Node(id)
 WITH DISTINCT r ORDER BY r.created_at, r.id
 RETURN {_REL}"""
-_FROM = "MATCH (:Node {id: $source})-[r]->(b:Node)\nWHERE ($rel_type IS NULL OR type(r) = $rel_type) " \
+_FROM = "MATCH (a:Node {id: $source})-[r]->(b:Node)\nUSING INDEX SEEK a:Node(id)\n" \
+        "WHERE ($rel_type IS NULL OR type(r) = $rel_type) " \
         "AND ($target IS NULL OR b.id = $target)"
-_TO = "MATCH (:Node)-[r]->(:Node {id: $target})\nWHERE ($rel_type IS NULL OR type(r) = $rel_type)"
+_TO = "MATCH (:Node)-[r]->(b:Node {id: $target})\nUSING INDEX SEEK b:Node(id)\n" \
+      "WHERE ($rel_type IS NULL OR type(r) = $rel_type)"
 COUNT_RELATIONSHIPS_FROM = f"{_FROM}\nRETURN count(r) AS total"
 PAGE_RELATIONSHIPS_FROM = f"{_FROM}\n{_REL_PAGE}"
 COUNT_RELATIONSHIPS_TO = f"{_TO}\nRETURN count(r) AS total"
 PAGE_RELATIONSHIPS_TO = f"{_TO}\n{_REL_PAGE}"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->()\nRETURN count(r) AS total"
 PAGE_RELATIONSHIPS = f"MATCH ()-[r]->()\n{_REL_PAGE}"
-ALL_RELATIONSHIPS = f"MATCH ()-[r]->()\nRETURN {_REL}"
+ALL_RELATIONSHIPS = f"MATCH ()-[r]->()\nWITH r ORDER BY r.id\nRETURN {_REL}"
 
 # -- access tokens -----------------------------------------------------------------------------
 
@@ -193,10 +214,15 @@ WITH taken LIMIT 1
 WITH taken WHERE taken IS NULL
 CREATE (t:Token {{name: $name, role: $role, token_hash: $token_hash, created_at: $created_at}})
 RETURN {_TOKEN}"""
-FIND_TOKEN = f"MATCH (t:Token {{token_hash: $token_hash}})\nRETURN {_TOKEN}"
-TOKEN_BY_NAME = f"MATCH (t:Token {{name: $name}})\nRETURN {_TOKEN}"
+FIND_TOKEN = f"MATCH (t:Token {{token_hash: $token_hash}})\nUSING INDEX SEEK t:Token(token_hash)\nRETURN {_TOKEN}"
+TOKEN_BY_NAME = f"MATCH (t:Token {{name: $name}})\nUSING INDEX SEEK t:Token(name)\nRETURN {_TOKEN}"
 LIST_TOKENS = f"MATCH (t:Token)\nWITH t ORDER BY t.created_at, t.name\nRETURN {_TOKEN}"
 REVOKE_TOKEN = "MATCH (t:Token {name: $name})\nSET t.revoked_at = $revoked_at"
+
+# -- store settings: (:Setting {name, value}), e.g. which fields search_text was made from ----------
+
+GET_SETTING = "OPTIONAL MATCH (s:Setting {name: $name})\nRETURN s.value AS value"
+SET_SETTING = "MERGE (s:Setting {name: $name})\nSET s.value = $value"
 
 # -- migration (copy_in): records exactly as given, in batches, logging nothing of their own -----
 
@@ -220,6 +246,7 @@ ERASE_EVERYTHING = "MATCH (n)\nDETACH DELETE n"
 def create_node(node_type: str) -> str:
     """Create a node of one type unless its id is taken (then no row comes back)."""
     return f"""OPTIONAL MATCH (taken:Node {{id: $id}})
+{_SEEK_NODE_ID.format(variable="taken")}
 WITH taken WHERE taken IS NULL
 CREATE (n:Node:{quote_name(node_type)})
 SET n = $node_props
@@ -262,7 +289,9 @@ def relationship_id_constraint(rel_type: str) -> str:
 def create_relationship(rel_type: str) -> str:
     """Create a relationship between two existing nodes (no row comes back if either is missing)."""
     return f"""MATCH (a:Node {{id: $source}})
+{_SEEK_NODE_ID.format(variable="a")}
 MATCH (b:Node {{id: $target}})
+{_SEEK_NODE_ID.format(variable="b")}
 CREATE (a)-[r:{quote_name(rel_type)} {{id: $id, props: $props_json, created_at: $created_at}}]->(b)
 RETURN r.id AS id"""
 
@@ -271,25 +300,29 @@ def copy_relationships(rel_type: str) -> str:
     """A batch of relationships of one type; rows whose ends are missing are not copied (count them)."""
     return f"""UNWIND $rows AS row
 MATCH (a:Node {{id: row.source}})
+{_SEEK_NODE_ID.format(variable="a")}
 MATCH (b:Node {{id: row.target}})
+{_SEEK_NODE_ID.format(variable="b")}
 CREATE (a)-[r:{quote_name(rel_type)} {{id: row.id, props: row.props, created_at: row.created_at}}]->(b)
 RETURN count(r) AS copied"""
 
 
 def delete_relationship(rel_type: str) -> str:
-    return f"MATCH ()-[r:{quote_name(rel_type)} {{id: $id}}]->()\nDELETE r"
+    return f"MATCH ()-[r:{quote_name(rel_type)} {{id: $id}}]->()\n{_seek_relationship_id(rel_type)}\nDELETE r"
 
 
 def delete_relationships(rel_type: str) -> str:
     """A batch of relationships of one type by id: one seek each in the type's id index."""
-    return f"UNWIND $ids AS rel_id\nMATCH ()-[r:{quote_name(rel_type)} {{id: rel_id}}]->()\nDELETE r"
+    return (f"UNWIND $ids AS rel_id\nMATCH ()-[r:{quote_name(rel_type)} {{id: rel_id}}]->()\n"
+            f"{_seek_relationship_id(rel_type)}\nDELETE r")
 
 
 def find_links(rel_type: str) -> str:
     """Relationships of one type between the (source, target) pairs in $rows, oldest first per pair
     (the reader keeps the first it sees for each pair)."""
     return f"""UNWIND $rows AS row
-MATCH (:Node {{id: row.source}})-[r:{quote_name(rel_type)}]->(:Node {{id: row.target}})
+MATCH (a:Node {{id: row.source}})-[r:{quote_name(rel_type)}]->(:Node {{id: row.target}})
+{_SEEK_NODE_ID.format(variable="a")}
 WITH DISTINCT r ORDER BY r.created_at, r.id
 RETURN {_REL}"""
 
@@ -299,7 +332,8 @@ def count_incoming(rel_type: str) -> str:
     DISTINCT: an id given twice is still counted once."""
     return f"""UNWIND $ids AS node_id
 WITH DISTINCT node_id
-MATCH (:Node {{id: node_id}})<-[r:{quote_name(rel_type)}]-()
+MATCH (n:Node {{id: node_id}})<-[r:{quote_name(rel_type)}]-()
+{_SEEK_NODE_ID.format(variable="n")}
 RETURN node_id AS target, count(r) AS total"""
 
 
@@ -313,21 +347,26 @@ def page_relationships_of_type(rel_type: str) -> str:
 
 def relationship_by_id(rel_types) -> str:
     """One relationship by id whatever its type: one index seek per vocabulary type, unioned."""
-    return "\nUNION ALL\n".join(f"MATCH ()-[r:{quote_name(t)} {{id: $id}}]->()\nRETURN {_REL}"
-                                for t in sorted(rel_types))
+    return "\nUNION ALL\n".join(f"MATCH ()-[r:{quote_name(t)} {{id: $id}}]->()\n{_seek_relationship_id(t)}\n"
+                                f"RETURN {_REL}" for t in sorted(rel_types))
 
 
 def relationships_by_ids(rel_types) -> str:
     """Relationships by id whatever their types: per vocabulary type, one index seek per id, unioned."""
     return "\nUNION ALL\n".join(f"UNWIND $ids AS rel_id\nMATCH ()-[r:{quote_name(t)} {{id: rel_id}}]->()\n"
-                                f"RETURN {_REL}" for t in sorted(rel_types))
+                                f"{_seek_relationship_id(t)}\nRETURN {_REL}" for t in sorted(rel_types))
+
+
+def _seek_relationship_id(rel_type: str) -> str:
+    """The hint to seek ``r`` in its type's id index (see _SEEK_NODE_ID)."""
+    return f"USING INDEX SEEK r:{quote_name(rel_type)}(id)"
 
 
 def schema_statements(vocabulary: Vocabulary) -> list[str]:
     """The constraints and indexes ``initialise`` creates, in order."""
     fixed = [NODE_ID_CONSTRAINT, CHANGE_SEQ_CONSTRAINT, COUNTER_NAME_CONSTRAINT, TOKEN_NAME_CONSTRAINT,
-             TOKEN_HASH_CONSTRAINT, NODE_LABEL_INDEX, NODE_TYPE_INDEX, CHANGE_SUBJECT_INDEX, CHANGE_ACTOR_INDEX,
-             CHANGE_AT_INDEX]
+             TOKEN_HASH_CONSTRAINT, SETTING_NAME_CONSTRAINT, NODE_LABEL_INDEX, NODE_TYPE_INDEX, CHANGE_SUBJECT_INDEX,
+             CHANGE_ACTOR_INDEX, CHANGE_AT_INDEX]
     return fixed + [relationship_id_constraint(t) for t in sorted(vocabulary.relationship_types)]
 
 

@@ -9,6 +9,7 @@ rules checked inside still hold at commit. Statements and the data model: cypher
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -43,6 +44,7 @@ __all__ = ["Neo4jStore"]
 
 log = logging.getLogger(__name__)
 PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound"
+SEARCH_FIELDS = "search_fields"  # the setting naming the fields search_text is made from
 
 
 class Neo4jStore(Neo4jReader, GraphStore):
@@ -54,8 +56,11 @@ class Neo4jStore(Neo4jReader, GraphStore):
                  connection_timeout: float = 5.0, max_retry_time: float = 15.0, driver=None):
         self.uri, self.database = uri, database
         self._auth = (user, password)
+        # No server notifications: the catalogue names every vocabulary type and property, so a store where
+        # a type has no records yet would log "label does not exist" for each read of it. Statements are
+        # checked by Neo4j's own front end in the tests (docs/cypher-check.md) instead.
         self._options = {"connection_timeout": connection_timeout, "max_transaction_retry_time": max_retry_time,
-                         "user_agent": "graphsvc"}
+                         "user_agent": "graphsvc", "notifications_min_severity": "OFF"}
         self.catalogue = Catalogue(vocabulary)
         self._driver_instance = driver
         self._lock = threading.Lock()
@@ -145,13 +150,24 @@ class Neo4jStore(Neo4jReader, GraphStore):
             self._fill_search_text(driver)
 
     def _fill_search_text(self, driver, batch: int = 5_000) -> None:
-        """Give nodes stored before search existed their search_text (folding is done here, in Python)."""
-        while records := driver.execute_query(cypher.NODES_WITHOUT_SEARCH_TEXT, {"limit": batch},
-                                              database_=self.database).records:
+        """Give nodes stored before search existed their search_text, and every node a new one when the
+        searched fields changed (as SQLite does on opening). Folding is done here, in Python."""
+        def run(statement, parameters):
+            return driver.execute_query(statement, parameters, database_=self.database).records
+
+        signature = json.dumps(self.catalogue.search_fields, sort_keys=True)
+        refill = run(cypher.GET_SETTING, {"name": SEARCH_FIELDS})[0]["value"] != signature
+        after = ""
+        while records := (run(cypher.NODES_AFTER, {"after": after, "limit": batch}) if refill else
+                          run(cypher.NODES_WITHOUT_SEARCH_TEXT, {"limit": batch})):
             nodes = [node_from(record.data()) for record in records]
-            rows = [{"id": n.id, "search_text": search_text(n.properties, self.catalogue.search_fields.get(n.type, ()))}
+            rows = [{"id": n.id, "version": n.version,
+                     "search_text": search_text(n.properties, self.catalogue.search_fields.get(n.type, ()))}
                     for n in nodes]
-            driver.execute_query(cypher.SET_SEARCH_TEXT, {"rows": rows}, database_=self.database)
+            run(cypher.SET_SEARCH_TEXT, {"rows": rows})  # a node updated meanwhile has its own already
+            after = nodes[-1].id
+        if refill:
+            run(cypher.SET_SETTING, {"name": SEARCH_FIELDS, "value": signature})
 
     @contextmanager
     def transaction(self, actor: str) -> Iterator[GraphTransaction]:

@@ -171,7 +171,9 @@ class GraphStore(GraphReader):
     @abstractmethod
     def snapshot(self) -> AbstractContextManager[tuple[int, Iterator[Node], Iterator[Relationship]]]:
         """A consistent read view for building a projection: (seq, all nodes, all relationships),
-        the nodes and relationships being exactly those after change ``seq``. Iterate inside the block."""
+        the nodes and relationships being exactly those after change ``seq``, each in id order (so every
+        engine builds the same graph, and an analysis choosing among equal answers, such as shortest
+        paths of one length, chooses alike). Iterate inside the block."""
 
     @abstractmethod
     def copy_in(self, nodes: list[Node], relationships: list[Relationship], changes: list[Change],

@@ -14,7 +14,7 @@ from .model import Change, Node, Relationship, json_text, utc_now
 from .port import GraphStore, GraphTransaction
 from .search import search_text
 from .sqlite_reads import NODE_COLUMNS, REL_COLUMNS, SqliteReader, loads, node_from_row, relationship_from_row
-from .sqlite_search import refresh_search_text
+from .sqlite_search import LOWER_TEXT, lower_text, refresh_search_text
 from .sqlite_tokens import SqliteTokens
 
 __all__ = ["SqliteStore"]
@@ -23,7 +23,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
     id TEXT PRIMARY KEY,
     type TEXT NOT NULL,
-    label TEXT NOT NULL DEFAULT '',
+    label TEXT NOT NULL DEFAULT '',  -- the main property lower-cased, for order (_label)
     props TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -135,7 +135,8 @@ class _SqliteTransaction(SqliteReader, LoggedTransaction):
               None if after is None else _dumps(after)) for operation, subject, before, after, at in entries])
 
     def _label(self, node: Node) -> str:
-        return str(node.properties.get(self.main_property.get(node.type, ""), ""))
+        """The main property as the label column holds it, for order: lower-cased (sqlite_search.LOWER_TEXT)."""
+        return lower_text(str(node.properties.get(self.main_property.get(node.type, ""), "")))
 
     def _search_text(self, node: Node) -> str:
         return search_text(node.properties, self.search_fields.get(node.type, ()))
@@ -189,6 +190,7 @@ class SqliteStore(SqliteTokens, SqliteReader, GraphStore):
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA secure_delete=ON")  # deleted and rewritten rows are zeroed, not left as free space
             conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+            conn.create_function(LOWER_TEXT, 1, lower_text, deterministic=True)  # for ORDER BY only, not the schema
             with _translate_errors():
                 conn.executescript(SCHEMA)  # idempotent: a fresh file is usable at once
                 refresh_search_text(conn, self.search_fields)
@@ -247,10 +249,10 @@ class SqliteStore(SqliteTokens, SqliteReader, GraphStore):
         conn.execute("BEGIN")  # a WAL read transaction: one consistent view for all three queries
         try:
             seq = conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
-            nodes = (node_from_row(row) for row in conn.execute(f"SELECT {NODE_COLUMNS} FROM nodes"))
+            nodes = (node_from_row(row) for row in conn.execute(f"SELECT {NODE_COLUMNS} FROM nodes ORDER BY id"))
             rel_cursor = conn.cursor()
             rels = (relationship_from_row(row)
-                    for row in rel_cursor.execute(f"SELECT {REL_COLUMNS} FROM relationships"))
+                    for row in rel_cursor.execute(f"SELECT {REL_COLUMNS} FROM relationships ORDER BY id"))
             yield seq, nodes, rels
         finally:
             conn.execute("COMMIT")

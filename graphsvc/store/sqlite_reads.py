@@ -39,9 +39,10 @@ class SqliteReader(GraphReader):
         words = Words.of(text)
         where, args = node_filter(words, None, None)
         type_where, type_args = types_filter(types)
-        rank, rank_args = rank_expression(words) if words else ("0", [])
-        return self._page([*type_where, *where], [*type_args, *args],
-                          (f"{rank}, label COLLATE NOCASE, id", rank_args), limit, offset)
+        # No words: every node, by main property ("ORDER BY 0" would name a column that is not there).
+        rank, rank_args = rank_expression(words) if words else (None, [])
+        order = ", ".join(term for term in (rank, "label COLLATE NOCASE", "id") if term)
+        return self._page([*type_where, *where], [*type_args, *args], (order, rank_args), limit, offset)
 
     def _page(self, where: list[str], args: list, order: tuple[str, list], limit: int, offset: int) -> Page:
         clause = ("WHERE " + " AND ".join(where)) if where else ""
@@ -105,8 +106,10 @@ class SqliteReader(GraphReader):
         return dict(rows)
 
     def node_labels(self, node_type) -> list[tuple[str, str]]:
-        return [tuple(row) for row in self._conn().execute(
-            "SELECT id, label FROM nodes WHERE type = ? ORDER BY id", (node_type,)).fetchall()]
+        # From the record: the label column holds the main property lower-cased, for order.
+        path = f'$."{self.main_property.get(node_type, "")}"'
+        return [(node_id, "" if label is None else str(label)) for node_id, label in self._conn().execute(
+            "SELECT id, json_extract(props, ?) FROM nodes WHERE type = ? ORDER BY id", (path, node_type)).fetchall()]
 
 
 

@@ -13,10 +13,17 @@ from typing import Any
 
 from .search import FIELD_SEPARATOR, STAMPS, Order, Words, high_bound, search_text
 
-__all__ = ["node_filter", "order_clause", "rank_expression", "refresh_search_text", "types_filter"]
+__all__ = ["LOWER_TEXT", "lower_text", "node_filter", "order_clause", "rank_expression", "refresh_search_text",
+           "types_filter"]
 
 _MAIN_LINE = f"substr(search_text, 1, instr(search_text, char({ord(FIELD_SEPARATOR)})))"
 _FILL_BATCH = 5_000
+# Text orders case-insensitively in every alphabet, as Neo4j's toLower orders it: SQLite's NOCASE and
+# lower() fold only A-Z, which put "élodie" after "Zoë" and "Ünal". So the label column holds the main
+# property lower-cased (in Python), and other text sort keys go through LOWER_TEXT, a function each
+# connection registers (lower_text).
+LOWER_TEXT = "graphsvc_lower"
+_LABEL_VERSION = "lower-cased"  # part of the stored signature: a store with labels as given refills them
 
 
 def node_filter(words: Words | None, equals: Mapping[str, Any] | None,
@@ -66,18 +73,30 @@ def order_clause(order: Order, words: Words | None) -> tuple[str, list[Any]]:
     if order.key is None:
         return ", ".join([*terms, f"label COLLATE NOCASE{direction}", "id"]), args
     if order.key in STAMPS:
-        value = order.key
+        value = key = order.key
     else:
         value = "json_extract(props, ?)"
+        key = f"{LOWER_TEXT}({value})"
         args += [_path(order.key), _path(order.key)]
-    terms += [f"{value} IS NULL", f"{value} COLLATE NOCASE{direction}", "label COLLATE NOCASE", "id"]
+    terms += [f"{value} IS NULL", f"{key}{direction}", "label COLLATE NOCASE", "id"]
     return ", ".join(terms), args
 
 
+def lower_text(value: Any) -> Any:
+    """Text lower-cased in every alphabet (what the label column holds, and LOWER_TEXT computes);
+    other values as they are.
+
+    >>> lower_text("Élodie"), lower_text(3)
+    ('élodie', 3)
+    """
+    return value.lower() if isinstance(value, str) else value
+
+
 def refresh_search_text(conn: sqlite3.Connection, fields: Mapping[str, tuple[str, ...]]) -> None:
-    """Add the ``search_text`` column to a store made before it existed and (re)fill it whenever the
-    searched fields change (e.g. a property made sensitive must stop being searchable)."""
-    signature = json.dumps(fields, sort_keys=True)
+    """Add the ``search_text`` column to a store made before it existed and (re)fill it, and the label
+    column, whenever the searched fields change (e.g. a property made sensitive must stop being
+    searchable) or labels were stored before they were lower-cased. ``fields`` name the main property first."""
+    signature = json.dumps({"search_fields": fields, "label": _LABEL_VERSION}, sort_keys=True)
     if _up_to_date(conn, signature):
         return
     conn.execute("BEGIN IMMEDIATE")  # another process may be doing the same: check again under the lock
@@ -109,8 +128,11 @@ def _fill(conn: sqlite3.Connection, fields: Mapping[str, tuple[str, ...]]) -> No
     last = 0
     while rows := conn.execute("SELECT rowid, type, props FROM nodes WHERE rowid > ? ORDER BY rowid LIMIT ?",
                                (last, _FILL_BATCH)).fetchall():
-        conn.executemany("UPDATE nodes SET search_text = ? WHERE rowid = ?",
-                         [(search_text(json.loads(props), fields.get(kind, ())), rowid) for rowid, kind, props in rows])
+        records = [(rowid, kind, json.loads(props)) for rowid, kind, props in rows]
+        conn.executemany("UPDATE nodes SET search_text = ?, label = ? WHERE rowid = ?",
+                         [(search_text(record, fields.get(kind, ())),
+                           lower_text(str(record.get((fields.get(kind) or ("",))[0], ""))), rowid)
+                          for rowid, kind, record in records])
         last = rows[-1][0]
 
 

@@ -5,14 +5,19 @@
 // Up to a few hundred records the drawing uses cytoscape's own force-directed layout (cose) with every
 // name shown. Beyond that (the explorer draws up to 2,000 records) cose is too slow — its repulsion
 // compares every pair of records on every step, seconds for 2,000 — so the positions come from
-// `spread` below, a force-directed layout whose repulsion is summed over a quadtree (Barnes–Hut), and
-// the drawing trades detail for speed: names appear when zoomed in, and the relationships are plain
-// lines drawn beneath cytoscape's records (Lines).
+// `spread` below, d3-force's force-directed layout, whose repulsion is summed over a quadtree
+// (Barnes–Hut), and the drawing trades detail for speed: names appear when zoomed in, and the
+// relationships are plain lines drawn beneath cytoscape's records (Lines).
 
 const cytoscape = window.cytoscape;
+const d3 = window.d3; // d3-force and the d3 modules it uses, as classic scripts (vendor/d3)
 const LARGE = 200; // records: above this, the large-graph layout and style
 const EDGE_LENGTH = 150; // the large layout's ideal distance between linked records
-const STEPS = 45; // the large layout's iterations: enough to untangle, quick for 2,000 records
+const STEPS = 30; // the large layout's steps: enough to untangle from `start`'s rings, quick for 2,000 records
+const THETA = 0.9; // a square this small for its distance pushes as one record (Barnes–Hut)
+const PUSH = 600; // how hard each record pushes the others away (d3's many-body strength, negated)
+const GRAVITY = 0.02; // the weak pull to the middle (d3's x and y forces' strength)
+const COOLED = 0.001; // the simulation's heat (d3's alpha) after the last step: d3's own alphaMin
 
 // cytoscape adds a <style> element (position: relative for its container) unless one with this id is
 // already there; our content security policy refuses inline styles, so app.css says it and this marks it done.
@@ -114,165 +119,37 @@ function start(ids, links, fixed, origin, next) {
   return at;
 }
 
-// Fruchterman and Reingold's force-directed layout: linked records pull together (d² / k), every
-// record pushes every other away (k² / d). The push is summed with a Barnes–Hut quadtree — a far-off
-// group of records pushes as one — so a step costs about n log n rather than n², and a weak pull to
-// the middle keeps unlinked records near. Records in `fixed` keep their positions.
+// The force-directed layout is d3-force's (vendor/d3, loaded before this file): linked records pull
+// towards EDGE_LENGTH apart, every record pushes every other away — summed over d3-quadtree's Barnes–Hut
+// quadtree, so a step costs about n log n rather than n² — and a weak pull to the middle keeps unlinked
+// records near. It runs STEPS steps at once, cooling over them (no timer, no animation). Records in
+// `fixed` keep their positions.
 function spread(graph, fixed = new Map(), origin = { x: 0, y: 0 }) {
   const ids = graph.nodes.map((node) => node.id);
-  const index = new Map(ids.map((id, i) => [id, i]));
   const links = new Map(ids.map((id) => [id, []]));
   const ends = [];
   for (const edge of graph.edges) {
-    if (!index.has(edge.source) || !index.has(edge.target) || edge.source === edge.target) continue;
+    if (!links.has(edge.source) || !links.has(edge.target) || edge.source === edge.target) continue;
     links.get(edge.source).push(edge.target);
     links.get(edge.target).push(edge.source);
-    ends.push(index.get(edge.source), index.get(edge.target));
+    ends.push({ source: edge.source, target: edge.target });
   }
   const next = random(ids.length);
   const placed = start(ids, links, fixed, origin, next);
-  const n = ids.length;
-  const x = Float64Array.from(ids, (id) => placed.get(id).x);
-  const y = Float64Array.from(ids, (id) => placed.get(id).y);
-  const moves = Uint8Array.from(ids, (id) => (fixed.has(id) ? 0 : 1));
-  const force = { x: new Float64Array(n), y: new Float64Array(n) };
-  const tree = new Quadtree(n);
-  let heat = 2 * EDGE_LENGTH;
-  for (let step = 0; step < STEPS; step += 1) {
-    force.x.fill(0);
-    force.y.fill(0);
-    tree.build(x, y);
-    for (let i = 0; i < n; i += 1) if (moves[i]) tree.push(i, x, y, force);
-    pull(ends, x, y, force);
-    heat = settle(x, y, moves, force, heat, origin);
-  }
-  return new Map(ids.map((id, i) => [id, { x: x[i], y: y[i] }]));
-}
-
-const THETA = 0.9; // a square this small for its distance pushes as one record (Barnes–Hut)
-const DEEPEST = 40; // records closer than this many halvings share a square
-
-// The quadtree of the positions, rebuilt each step: each square knows how many records it holds and
-// their centre. Kept in flat typed arrays, allocated once: a step at 2,000 records visits ~170,000 squares.
-class Quadtree {
-  constructor(records) {
-    this.allocate(4 * records + 16);
-    this.stack = new Int32Array(4 * DEEPEST + 8);
-  }
-
-  allocate(capacity) {
-    const grown = (Kind, old, size) => {
-      const array = new Kind(size);
-      if (old) array.set(old);
-      return array;
-    };
-    for (const name of ["left", "top", "size", "mass", "x", "y"]) this[name] = grown(Float64Array, this[name], capacity);
-    this.body = grown(Int32Array, this.body, capacity); // the record of a square holding one, else -1
-    this.kids = grown(Int32Array, this.kids, 4 * capacity); // each square's four quarters, -1 if empty
-    this.capacity = capacity;
-  }
-
-  build(x, y) {
-    let left = Infinity; let top = Infinity; let right = -Infinity; let bottom = -Infinity;
-    for (let i = 0; i < x.length; i += 1) {
-      left = Math.min(left, x[i]); right = Math.max(right, x[i]);
-      top = Math.min(top, y[i]); bottom = Math.max(bottom, y[i]);
-    }
-    this.count = 0;
-    this.square(left, top, Math.max(right - left, bottom - top) + 1);
-    for (let i = 0; i < x.length; i += 1) this.insert(i, x, y);
-  }
-
-  square(left, top, size) {
-    if (this.count === this.capacity) this.allocate(2 * this.capacity);
-    const at = this.count;
-    this.count += 1;
-    this.left[at] = left; this.top[at] = top; this.size[at] = size;
-    this.mass[at] = 0; this.x[at] = 0; this.y[at] = 0; this.body[at] = -1;
-    this.kids.fill(-1, 4 * at, 4 * at + 4);
-    return at;
-  }
-
-  insert(i, x, y) {
-    let at = 0;
-    for (let depth = 0; ; depth += 1) {
-      const mass = this.mass[at];
-      this.x[at] = (this.x[at] * mass + x[i]) / (mass + 1);
-      this.y[at] = (this.y[at] * mass + y[i]) / (mass + 1);
-      this.mass[at] = mass + 1;
-      if (mass === 0) { this.body[at] = i; return; }
-      if (depth > DEEPEST) return;
-      const old = this.body[at];
-      if (old >= 0) { // a square holding one record: it moves down a level
-        this.body[at] = -1;
-        const kid = this.quarter(at, x[old], y[old]);
-        this.mass[kid] = 1; this.x[kid] = x[old]; this.y[kid] = y[old]; this.body[kid] = old;
-      }
-      at = this.quarter(at, x[i], y[i]);
-    }
-  }
-
-  quarter(at, px, py) {
-    const half = this.size[at] / 2;
-    const east = px >= this.left[at] + half ? 1 : 0;
-    const south = py >= this.top[at] + half ? 1 : 0;
-    const slot = 4 * at + east + 2 * south;
-    if (this.kids[slot] < 0) {
-      const kid = this.square(this.left[at] + east * half, this.top[at] + south * half, half); // may reallocate
-      this.kids[slot] = kid;
-    }
-    return this.kids[slot];
-  }
-
-  // Add to record i's force the push of every other record (k² / d each), far-off squares as one.
-  push(i, x, y, force) {
-    const k2 = EDGE_LENGTH * EDGE_LENGTH;
-    const { stack } = this;
-    let top = 0;
-    stack[top++] = 0;
-    while (top > 0) {
-      const at = stack[--top];
-      const dx = x[i] - this.x[at];
-      const dy = y[i] - this.y[at];
-      const d2 = dx * dx + dy * dy;
-      if (this.body[at] < 0 && this.size[at] * this.size[at] >= THETA * THETA * d2) {
-        for (let q = 4 * at; q < 4 * at + 4; q += 1) if (this.kids[q] >= 0) stack[top++] = this.kids[q];
-      } else if (this.body[at] !== i && d2 > 0.01) {
-        const strength = (this.mass[at] * k2) / d2; // k² / d per record, along the unit vector
-        force.x[i] += dx * strength;
-        force.y[i] += dy * strength;
-      }
-    }
-  }
-}
-
-function pull(ends, x, y, force) {
-  for (let e = 0; e < ends.length; e += 2) {
-    const a = ends[e];
-    const b = ends[e + 1];
-    const dx = x[a] - x[b];
-    const dy = y[a] - y[b];
-    const strength = Math.sqrt(dx * dx + dy * dy) / EDGE_LENGTH; // d² / k, along the unit vector
-    force.x[a] -= dx * strength; force.y[a] -= dy * strength;
-    force.x[b] += dx * strength; force.y[b] += dy * strength;
-  }
-}
-
-const GRAVITY = 0.3; // the pull to the middle, per unit of distance
-
-// Move each record along its force, at most `heat` (which cools each step); return the next heat.
-function settle(x, y, moves, force, heat, origin) {
-  for (let i = 0; i < x.length; i += 1) {
-    if (!moves[i]) continue;
-    const fx = force.x[i] - GRAVITY * (x[i] - origin.x);
-    const fy = force.y[i] - GRAVITY * (y[i] - origin.y);
-    const length = Math.sqrt(fx * fx + fy * fy);
-    if (length === 0) continue;
-    const move = Math.min(length, heat) / length;
-    x[i] += fx * move;
-    y[i] += fy * move;
-  }
-  return Math.max(heat * 0.92, 1);
+  const nodes = ids.map((id) => {
+    const { x, y } = placed.get(id);
+    return fixed.has(id) ? { id, x, y, fx: x, fy: y } : { id, x, y };
+  });
+  const simulation = d3.forceSimulation(nodes)
+    .randomSource(next) // d3 nudges records that coincide: seeded too
+    .alphaDecay(1 - Math.pow(COOLED, 1 / STEPS)) // cool from 1 to COOLED over the STEPS steps
+    .force("link", d3.forceLink(ends).id((node) => node.id).distance(EDGE_LENGTH))
+    .force("charge", d3.forceManyBody().theta(THETA).strength(-PUSH))
+    .force("x", d3.forceX(origin.x).strength(GRAVITY))
+    .force("y", d3.forceY(origin.y).strength(GRAVITY))
+    .stop();
+  simulation.tick(STEPS);
+  return new Map(nodes.map((node) => [node.id, { x: node.x, y: node.y }]));
 }
 
 // -- drawing and expanding ----------------------------------------------------------------------------
@@ -438,6 +315,7 @@ function draw(area) {
   const island = document.getElementById(area.dataset.graph);
   if (!island || typeof cytoscape !== "function") return;
   const graph = JSON.parse(island.textContent);
+  if (graph.nodes.length > LARGE && typeof d3?.forceSimulation !== "function") return; // no layout: the tables say it
   const classes = {};
   if (graph.nodes.length) {
     classes[graph.nodes[0].id] = area.dataset.expand ? "app-centre app-expanded" : "app-end";
