@@ -43,17 +43,18 @@ def stop_group(process, first, timeout: float) -> None:
     """Stop a server started with start_new_session: ``first`` (a signal) to its whole process group,
     then SIGKILL whatever lingers (also any worker the master left behind)."""
     if process.poll() is None:
-        _signal_group(process, first)
+        signal_group(process, first)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             pass
-    _signal_group(process, signal.SIGKILL)
+    signal_group(process, signal.SIGKILL)
     if process.poll() is None:
         process.wait(timeout=timeout)
 
 
-def _signal_group(process, sig) -> None:
+def signal_group(process, sig) -> None:
+    """Send ``sig`` to the whole process group of a server started with start_new_session."""
     try:
         os.killpg(process.pid, sig)  # the group id is the leader's pid (start_new_session)
     except ProcessLookupError:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.processes import free_port, graphsvc_command, server_env, stop_group
+from tests.processes import free_port, graphsvc_command, server_env, signal_group, stop_group
 
 REQUEST_TIMEOUT = 10  # seconds, for every HTTP request
 READY_TIMEOUT = 30  # seconds for a server to answer /api/v1/health
@@ -230,7 +230,7 @@ class _Server:
 
     def kill(self) -> None:
         """SIGKILL the whole process group at once and reap the master."""
-        self._signal_group(signal.SIGKILL)
+        signal_group(self.process, signal.SIGKILL)
         self.process.wait(timeout=STOP_TIMEOUT)
         self.session.close()
 
