@@ -175,8 +175,9 @@ NODES_WITHOUT_SEARCH_TEXT = f"MATCH (n:Node)\nWHERE n.search_text IS NULL\nWITH 
 # When the searched fields change (a property made sensitive must stop being searchable): every node,
 # in batches by id.
 NODES_AFTER = f"MATCH (n:Node)\nWHERE n.id > $after\nWITH n ORDER BY n.id LIMIT $limit\nRETURN {_NODE}"
+# Only on the version that was read: a write since then has set its own search_text.
 SET_SEARCH_TEXT = ("UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nUSING INDEX SEEK n:Node(id)\n"
-                   "WHERE n.version = row.version\n"
+                   "WHERE n.version = row.version OR row.version IS NULL\n"
                    "SET n.search_text = row.search_text")
 ALL_NODES = f"MATCH (n:Node)\nWITH n ORDER BY n.id\nRETURN {_NODE}"
 

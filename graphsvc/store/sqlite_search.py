@@ -126,13 +126,15 @@ def _columns(conn: sqlite3.Connection) -> set[str]:
 
 def _fill(conn: sqlite3.Connection, fields: Mapping[str, tuple[str, ...]]) -> None:
     last = 0
-    while rows := conn.execute("SELECT rowid, type, props FROM nodes WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                               (last, _FILL_BATCH)).fetchall():
-        records = [(rowid, kind, json.loads(props)) for rowid, kind, props in rows]
-        conn.executemany("UPDATE nodes SET search_text = ?, label = ? WHERE rowid = ?",
-                         [(search_text(record, fields.get(kind, ())),
-                           lower_text(str(record.get((fields.get(kind) or ("",))[0], ""))), rowid)
-                          for rowid, kind, record in records])
+    while rows := conn.execute("SELECT rowid, type, props, label FROM nodes WHERE rowid > ? ORDER BY rowid "
+                               "LIMIT ?", (last, _FILL_BATCH)).fetchall():
+        updates = []
+        for rowid, kind, props, label in rows:
+            record, searched = json.loads(props), fields.get(kind, ())
+            if searched:  # the main property comes first; a type the vocabulary lost keeps its label
+                label = str(record.get(searched[0], ""))
+            updates.append((search_text(record, searched), lower_text(label), rowid))
+        conn.executemany("UPDATE nodes SET search_text = ?, label = ? WHERE rowid = ?", updates)
         last = rows[-1][0]
 
 
