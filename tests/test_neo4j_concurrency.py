@@ -131,12 +131,12 @@ def test_racing_creates_of_one_id_or_one_token_name_exactly_one_wins(cluster, ad
     servers, token = cluster.servers, cluster.token
     for round_ in range(ROUNDS):
         node_id, name = f"race-id-{round_}", f"race-token-{round_}"
-        answers = _race(*[partial(_post_as, server, token, "/api/v1/organisations",
+        answers = _race(*[partial(_as, "post", server, token, "/api/v1/organisations",
                                   {"id": node_id, "name": f"Example Trust {i}"}) for i, server in enumerate(servers)])
         assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
         winner = next(a for a in answers if a.status_code == 201).json()
         assert admin[1].ok(f"/api/v1/organisations/{node_id}")["name"] == winner["name"]
-        answers = _race(*[partial(_post_as, server, token, "/api/v1/tokens", {"name": name, "role": role})
+        answers = _race(*[partial(_as, "post", server, token, "/api/v1/tokens", {"name": name, "role": role})
                           for server, role in zip(servers, ("viewer", "admin"), strict=True)])
         assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
         winner = next(a for a in answers if a.status_code == 201).json()
@@ -153,10 +153,10 @@ def test_a_write_racing_an_erasure_leaves_no_trace_of_the_person(cluster, admin)
         title = f"Example Title {round_}"
         admin[0].created("/api/v1/people", {"id": person, "name": f"Example Erasable Person {round_}"})
         erased, linked, edited = _race(
-            partial(_post_as, servers[0], token, "/api/v1/erasures", {"id": person, "reason": "Case DP-0202"}),
-            partial(_post_as, servers[1], token, "/api/v1/relationships",
+            partial(_as, "post", servers[0], token, "/api/v1/erasures", {"id": person, "reason": "Case DP-0202"}),
+            partial(_as, "post", servers[1], token, "/api/v1/relationships",
                     {"type": "WORKS_FOR", "from": person, "to": "race-erasure-org", "role": role}),
-            partial(_patch_as, servers[1], token, f"/api/v1/people/{person}", {"job_title": title}))
+            partial(_as, "patch", servers[1], token, f"/api/v1/people/{person}", {"job_title": title}))
         assert erased.status_code == 200, erased.text
         assert linked.status_code in (201, 422) and edited.status_code in (200, 404), (linked.text, edited.text)
         # A write that came first was erased with the person; one that came after found no person.
@@ -176,7 +176,7 @@ def test_racing_requests_to_add_an_owner_or_hand_over_exactly_one_wins(cluster, 
     for round_ in range(ROUNDS):
         action, people = _action_and_people(admin[0], f"api-owner-{round_}", 4)
         # Two new ACCOUNTABLE_FOR relationships, one through each server.
-        answers = _race(*[partial(_post_as, server, token, "/api/v1/relationships",
+        answers = _race(*[partial(_as, "post", server, token, "/api/v1/relationships",
                                   {"type": "ACCOUNTABLE_FOR", "from": person, "to": action})
                           for server, person in zip(servers, people[:2], strict=True)])
         assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
@@ -187,14 +187,15 @@ def test_racing_requests_to_add_an_owner_or_hand_over_exactly_one_wins(cluster, 
 
         # Two hand-overs from the same read of the owner (same ETag): one applies, the other is told.
         tag = admin[0].get(f"/api/v1/actions/{action}/accountable").headers["ETag"]
-        answers = _race(*[partial(_put_as, server, token, f"/api/v1/actions/{action}/accountable", {"owner": person},
-                                  tag) for server, person in zip(servers, people[2:], strict=True)])
+        answers = _race(*[partial(_as, "put", server, token, f"/api/v1/actions/{action}/accountable",
+                                  {"owner": person}, headers={"If-Match": tag})
+                            for server, person in zip(servers, people[2:], strict=True)])
         assert sorted(a.status_code for a in answers) == [200, 412], [a.text for a in answers]
         winner = next(a for a in answers if a.status_code == 200).json()
         assert _owners(admin[0], action) == [winner["owner"]["id"]]
 
         # The same responsible party recorded twice at once: recorded once (201), repeated (200).
-        answers = _race(*[partial(_post_as, server, token, f"/api/v1/actions/{action}/raci",
+        answers = _race(*[partial(_as, "post", server, token, f"/api/v1/actions/{action}/raci",
                                   {"role": "responsible", "party": people[0]}) for server in servers])
         assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
         assert [p["id"] for p in admin[1].ok(f"/api/v1/actions/{action}/raci")["responsible"]] == [people[0]]
@@ -233,9 +234,9 @@ def test_racing_requests_cannot_put_a_person_in_a_caucus(cluster, admin):
     for round_ in range(ROUNDS):
         group, person = _group_and_person(admin[0], f"api-caucus-{round_}")
         join, turn = _race(
-            partial(_post_as, servers[0], token, "/api/v1/relationships",
+            partial(_as, "post", servers[0], token, "/api/v1/relationships",
                     {"type": "MEMBER_OF", "from": person, "to": group}),
-            partial(_patch_as, servers[1], token, f"/api/v1/groups/{group}", {"kind": "caucus"}))
+            partial(_as, "patch", servers[1], token, f"/api/v1/groups/{group}", {"kind": "caucus"}))
         assert sorted([join.status_code, turn.status_code]) in ([201, 422], [200, 422]), (join.text, turn.text)
         refused = join if join.status_code == 422 else turn
         assert refused.json()["errors"] == {"rule": ["person-not-in-caucus"]}
@@ -305,26 +306,11 @@ def _race(*calls):
     return results
 
 
-def _post_as(server, token, path, body):
+def _as(method: str, server, token, path, body, **options):
+    """One request on a fresh session of its own, so racing threads share no connection."""
     api = server.api(token)
     try:
-        return api.post(path, body)
-    finally:
-        api.close()
-
-
-def _patch_as(server, token, path, body):
-    api = server.api(token)
-    try:
-        return api.patch(path, body)
-    finally:
-        api.close()
-
-
-def _put_as(server, token, path, body, etag):
-    api = server.api(token)
-    try:
-        return api.put(path, body, headers={"If-Match": etag})
+        return getattr(api, method)(path, body, **options)
     finally:
         api.close()
 

@@ -7,7 +7,6 @@ memory), so a session cookie or a CSRF token that only works in the process that
 
 from __future__ import annotations
 
-import os
 import secrets
 import signal
 import subprocess
@@ -21,7 +20,7 @@ import requests
 from graphsvc import create_app
 from graphsvc.app import get_service
 from graphsvc.auth import ROLES, issue_token
-from tests.processes import free_port, graphsvc_command, server_env
+from tests.processes import free_port, graphsvc_command, server_env, stop_group
 
 WORKERS = 2  # as `make run`: a page and the form it posts may be served by different workers
 READY_TIMEOUT = 30  # seconds for the server to answer /api/v1/health
@@ -46,15 +45,7 @@ class LiveServer:
 
     def stop(self) -> None:
         """SIGTERM the group (gunicorn master and workers), then SIGKILL anything that lingers."""
-        if self.process.poll() is None:
-            _signal_group(self.process, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                pass
-        _signal_group(self.process, signal.SIGKILL)
-        if self.process.poll() is None:
-            self.process.wait(timeout=STOP_TIMEOUT)
+        stop_group(self.process, signal.SIGTERM, STOP_TIMEOUT)
 
 
 def seed_database(database: Path) -> dict[str, str]:
@@ -116,13 +107,6 @@ def _wait_until_ready(server: LiveServer) -> None:
                 pass
             time.sleep(0.1)  # polling a process that is starting up, not waiting on the page
     pytest.fail(f"graphsvc serve was not ready within {READY_TIMEOUT} s:\n{server.output()}")
-
-
-def _signal_group(process: subprocess.Popen, sig: signal.Signals) -> None:
-    try:
-        os.killpg(process.pid, sig)  # the group id is the leader's pid (start_new_session)
-    except ProcessLookupError:
-        pass
 
 
 # -- a generated graph, for the tests (and the benchmark) that need a large neighbourhood -------------
