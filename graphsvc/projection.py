@@ -62,7 +62,9 @@ class Projection:
     def _load(self) -> None:
         gc.unfreeze()  # a reload: let the collector have the previous graph
         graph = nx.MultiDiGraph()
-        with self.store.snapshot() as (seq, nodes, relationships):
+        # for_replay: catch_up applies every change after seq, and _apply is idempotent (a node's update
+        # replaces all its attributes, an edge is keyed by its id), so the store need not stop writers.
+        with self.store.snapshot(for_replay=True) as (seq, nodes, relationships):
             graph.add_nodes_from((node.id, _node_attrs(node)) for node in nodes)
             graph.add_edges_from((rel.source, rel.target, rel.id, _rel_attrs(rel)) for rel in relationships)
         self._graph, self.seq = graph, seq
@@ -76,7 +78,7 @@ class Projection:
         if op in (Operation.CREATE_NODE, Operation.UPDATE_NODE):
             record = change.after
             attrs = {k: v for k, v in record.items() if k not in ("id", "created_at", "updated_at", "version")}
-            if op == Operation.UPDATE_NODE and record["id"] in graph:
+            if record["id"] in graph:  # an update, or a create seen again after a snapshot for replay
                 graph.nodes[record["id"]].clear()
             graph.add_node(record["id"], **attrs, updated_at=record.get("updated_at"))
         elif op == Operation.DELETE_NODE:

@@ -24,6 +24,7 @@ import pytest
 
 from graphsvc.accountability import accountable_etag, owner_of, set_owner
 from graphsvc.errors import Conflict, Invalid, PreconditionFailed
+from graphsvc.projection import Projection
 from graphsvc.service import GraphService
 from graphsvc.store import open_store
 from graphsvc.vocabulary import load_vocabulary
@@ -255,6 +256,65 @@ def test_racing_transactions_cannot_put_a_person_in_a_caucus(admin, services):
         _assert_no_person_in_caucus(admin[1], group, person)
 
 
+# -- projections loading beside writers --------------------------------------------------------------
+
+
+def test_a_projection_loads_while_a_writer_holds_the_lock_and_then_catches_up(services):
+    """The projection's snapshot (for replay) does not wait for the writers' lock; an exact snapshot
+    (migrate's) does, until the writer commits."""
+    store = services[0].store.plain
+    with store.transaction("holder") as tx:
+        tx.create_node("Theme", "theme-held-open", {"name": "Held open"})
+        projection = Projection(store)
+        loading = _in_thread(projection.catch_up)
+        loading.join(timeout=60)
+        assert not loading.is_alive(), "the projection waited for the writer's transaction"
+        assert "theme-held-open" not in projection.graph()
+        exact = _in_thread(lambda: _read_all(store.snapshot()))
+        exact.join(timeout=1)
+        assert exact.is_alive(), "an exact snapshot read while a writer held the lock"
+    exact.join(timeout=60)
+    assert not exact.is_alive()
+    assert projection.graph().nodes["theme-held-open"]["name"] == "Held open"
+
+
+def test_projections_loaded_while_a_writer_churns_catch_up_to_the_same_graph(services):
+    """Records committed during a load are read and then replayed from the log: every projection ends
+    equal to one loaded once the writer has stopped (nodes, attributes, edges and their keys)."""
+    store = services[0].store.plain
+    stop, written = threading.Event(), []
+
+    def churn():
+        i = 0
+        while not stop.is_set() or i < 30:
+            with store.transaction("churn") as tx:
+                tx.create_node("Theme", f"theme-churn-{i}", {"name": f"Churn {i}"})
+                if i:
+                    tx.create_relationship("PART_OF", f"theme-churn-{i}", f"theme-churn-{i - 1}", {},
+                                           f"rel-churn-{i}")
+                if i % 3 == 1:
+                    tx.update_node(f"theme-churn-{i - 1}", {"name": f"Churn {i - 1}, renamed"})
+                if i % 5 == 0 and i >= 5:
+                    tx.delete_node(f"theme-churn-{i - 4}")
+            written.append(i)
+            i += 1
+
+    writer = _in_thread(churn)
+    projections = []
+    while len(projections) < 8:
+        projection = Projection(store)
+        projection.catch_up()
+        projections.append(projection)
+    stop.set()
+    writer.join(timeout=120)
+    assert not writer.is_alive() and len(written) >= 30
+    settled = Projection(store).graph()
+    for projection in projections:
+        graph = projection.graph()
+        assert dict(graph.nodes(data=True)) == dict(settled.nodes(data=True))
+        assert sorted(graph.edges(keys=True, data=True)) == sorted(settled.edges(keys=True, data=True))
+
+
 # -- afterwards ---------------------------------------------------------------------------------------
 
 
@@ -272,14 +332,14 @@ class _SlowCommits:
     """A store whose write transactions pause after their last statement, before committing."""
 
     def __init__(self, store, pause: float = COMMIT_PAUSE_S):
-        self._store, self._pause = store, pause
+        self.plain, self._pause = store, pause
 
     def __getattr__(self, name):
-        return getattr(self._store, name)
+        return getattr(self.plain, name)
 
     @contextmanager
     def transaction(self, actor: str):
-        with self._store.transaction(actor) as tx:
+        with self.plain.transaction(actor) as tx:
             yield tx
             time.sleep(self._pause)
 
@@ -337,3 +397,14 @@ def _assert_no_person_in_caucus(api, group: str, person: str) -> None:
     kind = api.ok(f"/api/v1/groups/{group}")["kind"]
     members = [rel["from"] for rel in api.ok(f"/api/v1/relationships?type=MEMBER_OF&to={group}")["items"]]
     assert (kind, members) in (("caucus", []), ("network", [person])), (kind, members)
+
+
+def _in_thread(call) -> threading.Thread:
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    return thread
+
+
+def _read_all(snapshot) -> None:
+    with snapshot as (_, nodes, relationships):
+        list(nodes), list(relationships)

@@ -6,6 +6,8 @@ Each case runs on SQLite and on a live Neo4j 5 (the run's server, tests/neo4j_se
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from graphsvc.auth import TokenRecord
@@ -74,6 +76,20 @@ def test_every_write_appends_one_change_with_actor_and_before_after(store):
     assert changes[6].before["to"] == "init-2" and changes[6].after is None
     assert changes[0].at.endswith("Z") and changes[0].actor == "alice"
     assert store.last_seq() == 7 and [c.seq for c in store.changes_since(5)] == [6, 7]
+
+
+def test_seq_at_is_the_newest_entry_made_at_or_before_a_moment(store):
+    assert store.seq_at("2999-01-01T00:00:00.000000Z") == 0  # an empty log
+    _seed(store)
+    first = store.changes_since(0)
+    time.sleep(0.01)  # the next entries get a later stamp
+    with store.transaction("bob") as tx:
+        tx.update_node("init-1", {"name": "Renamed"})
+    later = store.changes_since(5)[0]
+    assert later.at > first[-1].at
+    assert store.seq_at(first[-1].at) == 5 and store.seq_at(later.at) == 6
+    assert store.seq_at("1999-01-01T00:00:00.000000Z") == 0
+    assert store.seq_at("2999-01-01T00:00:00.000000Z") == 6
 
 
 def test_delete_node_removes_and_logs_its_relationships_first(store):
@@ -282,6 +298,23 @@ def test_write_batch_refuses_ids_in_use(store, batch):
     with pytest.raises(Conflict), store.transaction("dave") as tx:
         tx.write_batch(batch)
     assert store.count() == (3, 2) and store.last_seq() == 5
+
+
+def test_an_id_found_free_earlier_in_the_transaction_is_refused_once_taken(store):
+    """An import looks its relationship ids up before writing them; once one is written (by either
+    path), writing it again in the same transaction is still refused."""
+    _seed(store)
+    for first_write in ("single", "batch"):
+        with pytest.raises(Conflict), store.transaction("dave") as tx:
+            assert tx.get_relationships(["rel-9"]) == {}
+            if first_write == "single":
+                tx.create_relationship("ALIGNED_WITH", "init-1", "init-2", {}, "rel-9")
+            else:
+                tx.write_batch(WriteBatch(create_relationships=[
+                    Relationship("rel-9", "LEADS", "org-1", "init-1", {}, NEW)]))
+            tx.write_batch(WriteBatch(create_relationships=[Relationship("rel-9", "PART_OF", "init-2",
+                                                                         "init-1", {}, NEW)]))
+        assert store.get_relationship("rel-9") is None and store.last_seq() == 5
 
 
 @pytest.fixture(params=["sqlite", "neo4j"])

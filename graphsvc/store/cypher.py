@@ -23,12 +23,13 @@ The data model in Neo4j:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from ..vocabulary import RELATIONSHIP_NAME, TYPE_NAME, Vocabulary
 
-__all__ = ["CONSTANT_NAMES", "STORE_LABELS", "Statement", "constants", "copy_nodes", "copy_relationships",
+__all__ = ["CONSTANT_NAMES", "PLAN_ONCE", "STORE_LABELS", "Statement", "constants", "copy_nodes", "copy_relationships",
            "count_incoming", "count_nodes", "count_relationships_of_type", "create_node", "create_relationship",
            "delete_relationship", "delete_relationships", "find_links", "node_labels", "page_nodes",
            "page_relationships_of_type", "parameters_of", "quote_name", "relationship_by_id",
@@ -88,6 +89,24 @@ _REL_PAGE = f"WITH r ORDER BY r.created_at, r.id SKIP $offset LIMIT $limit\nRETU
 # after `init` on an empty database and during a first import, and it caches that plan
 # (tests/test_neo4j_live_store.py explains every hot read on such a database).
 _SEEK_NODE_ID = "USING INDEX SEEK {variable}:Node(id)"
+# A statement with seek hints keeps the plan it was first given (replan=skip): the hints fix its shape
+# anyway, and Neo4j otherwise replans a cached statement whenever the statistics have moved enough, as
+# they do after every large import: for the 25 UNIONed seeks of relationship_by_id that took 1-2.5 s
+# inside the next single write (docs/benchmarks.md, "Neo4j beside SQLite").
+PLAN_ONCE = "CYPHER replan=skip\n"
+
+
+def _plan_once(text: str) -> str:
+    """The statement with the prefix that keeps its first plan (see PLAN_ONCE)."""
+    return PLAN_ONCE + text
+
+
+def _plans_once(make):
+    """A statement generator whose statements keep their first plan."""
+    @functools.wraps(make)
+    def pinned(name):
+        return _plan_once(make(name))
+    return pinned
 
 # -- schema: constraints and indexes (idempotent) ----------------------------------------------
 
@@ -112,7 +131,7 @@ SET c.value = coalesce(c.value, 0)
 RETURN c.value AS seq"""
 # Last statement of a write transaction: the whole batch of change-log entries, seqs from the
 # locked counter. No row comes back (appended = 0) if the counter is not where the lock left it.
-APPEND_CHANGES = """MATCH (c:Counter {name: 'changes'})
+APPEND_CHANGES = _plan_once("""MATCH (c:Counter {name: 'changes'})
 USING INDEX SEEK c:Counter(name)
 WHERE c.value = $seq
 SET c.value = $seq + size($rows)
@@ -120,25 +139,30 @@ WITH c
 UNWIND $rows AS row
 CREATE (change:Change {seq: row.seq, at: row.at, actor: row.actor, operation: row.operation,
                        subject: row.subject, before: row.before, after: row.after})
-RETURN count(change) AS appended"""
-LAST_SEQ = ("OPTIONAL MATCH (c:Counter {name: 'changes'})\nUSING INDEX SEEK c:Counter(name)\n"
+RETURN count(change) AS appended""")
+LAST_SEQ = _plan_once("OPTIONAL MATCH (c:Counter {name: 'changes'})\nUSING INDEX SEEK c:Counter(name)\n"
             "RETURN coalesce(c.value, 0) AS seq")
-CHANGES_SINCE = (f"MATCH (c:Change)\nUSING INDEX SEEK c:Change(seq)\nWHERE c.seq > $seq\n"
+CHANGES_SINCE = _plan_once(f"MATCH (c:Change)\nUSING INDEX SEEK c:Change(seq)\nWHERE c.seq > $seq\n"
                  f"WITH c ORDER BY c.seq LIMIT $limit\nRETURN {_CHANGE}")
+# The newest entry at or before a moment: the index on `at` read backwards from it.
+SEQ_AT = """MATCH (c:Change)
+WHERE c.at <= $at
+WITH c ORDER BY c.at DESC, c.seq DESC LIMIT 1
+RETURN c.seq AS seq"""
 HISTORY = f"""MATCH (c:Change)
 WHERE ($since IS NULL OR c.at >= $since)
 WITH c ORDER BY c.seq DESC LIMIT $limit
 RETURN {_CHANGE}"""
-HISTORY_OF_SUBJECT = f"""MATCH (c:Change {{subject: $subject}})
+HISTORY_OF_SUBJECT = _plan_once(f"""MATCH (c:Change {{subject: $subject}})
 USING INDEX SEEK c:Change(subject)
 WHERE ($actor IS NULL OR c.actor = $actor) AND ($since IS NULL OR c.at >= $since)
 WITH c ORDER BY c.seq DESC LIMIT $limit
-RETURN {_CHANGE}"""
-HISTORY_BY_ACTOR = f"""MATCH (c:Change {{actor: $actor}})
+RETURN {_CHANGE}""")
+HISTORY_BY_ACTOR = _plan_once(f"""MATCH (c:Change {{actor: $actor}})
 USING INDEX SEEK c:Change(actor)
 WHERE ($since IS NULL OR c.at >= $since)
 WITH c ORDER BY c.seq DESC LIMIT $limit
-RETURN {_CHANGE}"""
+RETURN {_CHANGE}""")
 
 # Erasure: the entries that mention an id (as subject, or as a quoted JSON string in before/after),
 # then each rewritten in place under its seq. A full scan of the log; erasures are rare.
@@ -146,21 +170,22 @@ CHANGES_MENTIONING = f"""MATCH (c:Change)
 WHERE c.subject = $subject OR c.before CONTAINS $quoted OR c.after CONTAINS $quoted
 WITH c ORDER BY c.seq
 RETURN {_CHANGE}"""
-REWRITE_CHANGES = """UNWIND $rows AS row
+REWRITE_CHANGES = _plan_once("""UNWIND $rows AS row
 MATCH (c:Change {seq: row.seq})
 USING INDEX SEEK c:Change(seq)
 SET c.subject = row.subject, c.before = row.before, c.after = row.after
-RETURN count(c) AS rewritten"""
+RETURN count(c) AS rewritten""")
 # After an erasure: flush to the store files now, so transaction logs holding the old values become
 # prunable under the server's log retention policy (see docs/data-protection.md).
 CHECKPOINT = "CALL db.checkpoint()"
 
 # -- nodes -------------------------------------------------------------------------------------
 
-GET_NODE = f"MATCH (n:Node {{id: $id}})\nUSING INDEX SEEK n:Node(id)\nRETURN {_NODE}"
-UPDATE_NODE = "MATCH (n:Node {id: $id})\nUSING INDEX SEEK n:Node(id)\nSET n = $node_props\nRETURN n.id AS id"
+GET_NODE = _plan_once(f"MATCH (n:Node {{id: $id}})\nUSING INDEX SEEK n:Node(id)\nRETURN {_NODE}")
+UPDATE_NODE = _plan_once("MATCH (n:Node {id: $id})\nUSING INDEX SEEK n:Node(id)\n"
+                         "SET n = $node_props\nRETURN n.id AS id")
 # Its relationships are read (and logged) first; the writers' lock keeps that set unchanged.
-DELETE_NODE = "MATCH (n:Node {id: $id})\nUSING INDEX SEEK n:Node(id)\nDETACH DELETE n"
+DELETE_NODE = _plan_once("MATCH (n:Node {id: $id})\nUSING INDEX SEEK n:Node(id)\nDETACH DELETE n")
 COUNT_NODES = "MATCH (n:Node)\nRETURN count(n) AS total"
 # Search across types ($types null for all), best match first. Words and phrase are folded (search.py).
 _SEARCH = ("MATCH (n:Node)\nWHERE ($types IS NULL OR n.type IN $types)\n"
@@ -176,33 +201,34 @@ NODES_WITHOUT_SEARCH_TEXT = f"MATCH (n:Node)\nWHERE n.search_text IS NULL\nWITH 
 # in batches by id.
 NODES_AFTER = f"MATCH (n:Node)\nWHERE n.id > $after\nWITH n ORDER BY n.id LIMIT $limit\nRETURN {_NODE}"
 # Only on the version that was read: a write since then has set its own search_text.
-SET_SEARCH_TEXT = ("UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nUSING INDEX SEEK n:Node(id)\n"
+SET_SEARCH_TEXT = _plan_once("UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nUSING INDEX SEEK n:Node(id)\n"
                    "WHERE n.version = row.version OR row.version IS NULL\n"
                    "SET n.search_text = row.search_text")
 ALL_NODES = f"MATCH (n:Node)\nWITH n ORDER BY n.id\nRETURN {_NODE}"
 
 # -- bulk reads and batched writes (imports): one statement per list, the list as $ids or $rows ----
 
-GET_NODES = f"UNWIND $ids AS node_id\nMATCH (n:Node {{id: node_id}})\nUSING INDEX SEEK n:Node(id)\nRETURN {_NODE}"
+GET_NODES = _plan_once(f"UNWIND $ids AS node_id\nMATCH (n:Node {{id: node_id}})\n"
+                       f"USING INDEX SEEK n:Node(id)\nRETURN {_NODE}")
 # Each row is a node's whole new set of Neo4j properties (as UPDATE_NODE's $node_props): ``SET n =``
 # replaces them all, so a property dropped from the node loses its p_<name> mirror too.
-WRITE_NODES = "UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nUSING INDEX SEEK n:Node(id)\nSET n = row"
+WRITE_NODES = _plan_once("UNWIND $rows AS row\nMATCH (n:Node {id: row.id})\nUSING INDEX SEEK n:Node(id)\nSET n = row")
 
 # -- relationships -----------------------------------------------------------------------------
 
-RELATIONSHIPS_OF = f"""MATCH (a:Node {{id: $id}})-[r]-()
+RELATIONSHIPS_OF = _plan_once(f"""MATCH (a:Node {{id: $id}})-[r]-()
 USING INDEX SEEK a:Node(id)
 WITH DISTINCT r ORDER BY r.created_at, r.id
-RETURN {_REL}"""
+RETURN {_REL}""")
 _FROM = "MATCH (a:Node {id: $source})-[r]->(b:Node)\nUSING INDEX SEEK a:Node(id)\n" \
         "WHERE ($rel_type IS NULL OR type(r) = $rel_type) " \
         "AND ($target IS NULL OR b.id = $target)"
 _TO = "MATCH (:Node)-[r]->(b:Node {id: $target})\nUSING INDEX SEEK b:Node(id)\n" \
       "WHERE ($rel_type IS NULL OR type(r) = $rel_type)"
-COUNT_RELATIONSHIPS_FROM = f"{_FROM}\nRETURN count(r) AS total"
-PAGE_RELATIONSHIPS_FROM = f"{_FROM}\n{_REL_PAGE}"
-COUNT_RELATIONSHIPS_TO = f"{_TO}\nRETURN count(r) AS total"
-PAGE_RELATIONSHIPS_TO = f"{_TO}\n{_REL_PAGE}"
+COUNT_RELATIONSHIPS_FROM = _plan_once(f"{_FROM}\nRETURN count(r) AS total")
+PAGE_RELATIONSHIPS_FROM = _plan_once(f"{_FROM}\n{_REL_PAGE}")
+COUNT_RELATIONSHIPS_TO = _plan_once(f"{_TO}\nRETURN count(r) AS total")
+PAGE_RELATIONSHIPS_TO = _plan_once(f"{_TO}\n{_REL_PAGE}")
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->()\nRETURN count(r) AS total"
 PAGE_RELATIONSHIPS = f"MATCH ()-[r]->()\n{_REL_PAGE}"
 ALL_RELATIONSHIPS = f"MATCH ()-[r]->()\nWITH r ORDER BY r.id\nRETURN {_REL}"
@@ -215,8 +241,9 @@ WITH taken LIMIT 1
 WITH taken WHERE taken IS NULL
 CREATE (t:Token {{name: $name, role: $role, token_hash: $token_hash, created_at: $created_at}})
 RETURN {_TOKEN}"""
-FIND_TOKEN = f"MATCH (t:Token {{token_hash: $token_hash}})\nUSING INDEX SEEK t:Token(token_hash)\nRETURN {_TOKEN}"
-TOKEN_BY_NAME = f"MATCH (t:Token {{name: $name}})\nUSING INDEX SEEK t:Token(name)\nRETURN {_TOKEN}"
+FIND_TOKEN = _plan_once(f"MATCH (t:Token {{token_hash: $token_hash}})\nUSING INDEX SEEK t:Token(token_hash)\n"
+                        f"RETURN {_TOKEN}")
+TOKEN_BY_NAME = _plan_once(f"MATCH (t:Token {{name: $name}})\nUSING INDEX SEEK t:Token(name)\nRETURN {_TOKEN}")
 LIST_TOKENS = f"MATCH (t:Token)\nWITH t ORDER BY t.created_at, t.name\nRETURN {_TOKEN}"
 REVOKE_TOKEN = "MATCH (t:Token {name: $name})\nSET t.revoked_at = $revoked_at"
 
@@ -244,6 +271,7 @@ ERASE_EVERYTHING = "MATCH (n)\nDETACH DELETE n"
 # -- generated from the vocabulary -------------------------------------------------------------
 
 
+@_plans_once
 def create_node(node_type: str) -> str:
     """Create a node of one type unless its id is taken (then no row comes back)."""
     return f"""OPTIONAL MATCH (taken:Node {{id: $id}})
@@ -287,6 +315,7 @@ def relationship_id_constraint(rel_type: str) -> str:
             f"FOR ()-[r:{quoted}]-() REQUIRE r.id IS UNIQUE")
 
 
+@_plans_once
 def create_relationship(rel_type: str) -> str:
     """Create a relationship between two existing nodes (no row comes back if either is missing)."""
     return f"""MATCH (a:Node {{id: $source}})
@@ -297,6 +326,7 @@ CREATE (a)-[r:{quote_name(rel_type)} {{id: $id, props: $props_json, created_at: 
 RETURN r.id AS id"""
 
 
+@_plans_once
 def copy_relationships(rel_type: str) -> str:
     """A batch of relationships of one type; rows whose ends are missing are not copied (count them)."""
     return f"""UNWIND $rows AS row
@@ -308,16 +338,19 @@ CREATE (a)-[r:{quote_name(rel_type)} {{id: row.id, props: row.props, created_at:
 RETURN count(r) AS copied"""
 
 
+@_plans_once
 def delete_relationship(rel_type: str) -> str:
     return f"MATCH ()-[r:{quote_name(rel_type)} {{id: $id}}]->()\n{_seek_relationship_id(rel_type)}\nDELETE r"
 
 
+@_plans_once
 def delete_relationships(rel_type: str) -> str:
     """A batch of relationships of one type by id: one seek each in the type's id index."""
     return (f"UNWIND $ids AS rel_id\nMATCH ()-[r:{quote_name(rel_type)} {{id: rel_id}}]->()\n"
             f"{_seek_relationship_id(rel_type)}\nDELETE r")
 
 
+@_plans_once
 def find_links(rel_type: str) -> str:
     """Relationships of one type between the (source, target) pairs in $rows, oldest first per pair
     (the reader keeps the first it sees for each pair)."""
@@ -328,6 +361,7 @@ WITH DISTINCT r ORDER BY r.created_at, r.id
 RETURN {_REL}"""
 
 
+@_plans_once
 def count_incoming(rel_type: str) -> str:
     """How many relationships of one type end at each node of $ids; nodes with none give no row.
     DISTINCT: an id given twice is still counted once."""
@@ -346,12 +380,14 @@ def page_relationships_of_type(rel_type: str) -> str:
     return f"MATCH ()-[r:{quote_name(rel_type)}]->()\n{_REL_PAGE}"
 
 
+@_plans_once
 def relationship_by_id(rel_types) -> str:
     """One relationship by id whatever its type: one index seek per vocabulary type, unioned."""
     return "\nUNION ALL\n".join(f"MATCH ()-[r:{quote_name(t)} {{id: $id}}]->()\n{_seek_relationship_id(t)}\n"
                                 f"RETURN {_REL}" for t in sorted(rel_types))
 
 
+@_plans_once
 def relationships_by_ids(rel_types) -> str:
     """Relationships by id whatever their types: per vocabulary type, one index seek per id, unioned."""
     return "\nUNION ALL\n".join(f"UNWIND $ids AS rel_id\nMATCH ()-[r:{quote_name(t)} {{id: rel_id}}]->()\n"
@@ -388,7 +424,7 @@ def parameters_of(text: str) -> tuple[str, ...]:
 def constants() -> dict[str, str]:
     """The fixed statements: every UPPER_CASE string constant of this module that is Cypher."""
     return {name: value for name, value in globals().items()
-            if name.isupper() and not name.startswith("_") and isinstance(value, str)}
+            if name.isupper() and not name.startswith("_") and isinstance(value, str) and name != "PLAN_ONCE"}
 
 
 CONSTANT_NAMES = tuple(constants())

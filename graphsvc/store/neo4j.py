@@ -184,6 +184,10 @@ class Neo4jStore(Neo4jReader, GraphStore):
         [rows] = self._query((cypher.LAST_SEQ, {}))
         return rows[0]["seq"]
 
+    def seq_at(self, moment: str) -> int:
+        [rows] = self._query((cypher.SEQ_AT, {"at": moment}))
+        return rows[0]["seq"] if rows else 0
+
     def changes_since(self, seq: int, limit: int = 10_000) -> list[Change]:
         [rows] = self._query((cypher.CHANGES_SINCE, {"seq": seq, "limit": limit}))
         return [change_from(row) for row in rows]
@@ -199,13 +203,20 @@ class Neo4jStore(Neo4jReader, GraphStore):
         return [change_from(row) for row in rows]
 
     @contextmanager
-    def snapshot(self):
-        # Neo4j reads are read-committed, not snapshots: hold the writers' lock while reading so the
-        # nodes and relationships are exactly those after `seq`, then let writers go (rollback) and
-        # hand out what was read. Writers wait for the length of the read.
-        with self._locked("snapshot") as work:
-            nodes, rels = work._query((cypher.ALL_NODES, {}), (cypher.ALL_RELATIONSHIPS, {}))
-            seq = work.base_seq
+    def snapshot(self, *, for_replay: bool = False):
+        # Neo4j reads are read-committed, not snapshots. An exact snapshot (migrate) holds the writers'
+        # lock while reading, so the records are exactly those after `seq`, and writers wait for the
+        # length of the read (a minute at 100k nodes). For a replaying caller the newest committed seq
+        # is read first and the records after it without the lock: anything committed meanwhile is in
+        # the log after that seq, and the caller applies it again.
+        if for_replay:
+            [[row]] = self._query((cypher.LAST_SEQ, {}))
+            seq = row["seq"]
+            nodes, rels = self._query((cypher.ALL_NODES, {}), (cypher.ALL_RELATIONSHIPS, {}))
+        else:
+            with self._locked("snapshot") as work:
+                nodes, rels = work._query((cypher.ALL_NODES, {}), (cypher.ALL_RELATIONSHIPS, {}))
+                seq = work.base_seq
         yield seq, (node_from(row) for row in nodes), (relationship_from(row) for row in rels)
 
     def copy_in(self, nodes, relationships, changes, tokens) -> None:

@@ -169,9 +169,20 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
         self.tx, self.actor, self.catalogue = tx, actor, catalogue
         self.base_seq = 0
         self.pending: list[dict[str, Any]] = []
+        # Relationship ids this transaction has looked up and found free. Ids are unique across all
+        # types, so each lookup seeks every type's index; an import looks its ids up first (create or
+        # update?) and the insert need not seek them again. Only an insert makes a free id taken, and
+        # every insert removes its ids from here; nobody else writes while the lock is held.
+        self._free_relationship_ids: set[str] = set()
 
     def _query(self, *queries):
         return [self.tx.run(text, parameters).data() for text, parameters in queries]
+
+    def get_relationships(self, rel_ids) -> dict[str, Relationship]:
+        rel_ids = list(rel_ids)
+        found = super().get_relationships(rel_ids)
+        self._free_relationship_ids.update(rel_id for rel_id in rel_ids if rel_id not in found)
+        return found
 
     def begin(self) -> None:
         [[row]] = self._query((cypher.LOCK_WRITERS, {}))
@@ -247,6 +258,7 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
         for node_type, group in _by_type(nodes).items():
             rows = [node_fields(node, self.catalogue) for node in group]
             self._copy(self.catalogue.pick(self.catalogue.copy_nodes, node_type), rows)
+        self._free_relationship_ids.difference_update(rel.id for rel in relationships)
         for rel_type, group in _by_type(relationships).items():
             rows = [relationship_row(r) for r in group]
             if self._copy(self.catalogue.pick(self.catalogue.copy_relationships, rel_type), rows) != len(rows):
@@ -273,6 +285,7 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
         # checking first is safe.
         if self.get_relationship(rel_id) is not None:
             raise Conflict(f"A relationship with id '{rel_id}' already exists.", {"id": ["Already in use."]})
+        self._free_relationship_ids.discard(rel_id)
         rel = Relationship(rel_id, rel_type, source, target, dict(properties), utc_now())
         [rows] = self._query((statement, {"id": rel_id, "source": source, "target": target,
                                           "props_json": dumps(rel.properties), "created_at": rel.created_at}))
@@ -321,9 +334,12 @@ class Neo4jTransaction(Neo4jReader, LoggedTransaction):
     def _insert_relationships(self, relationships: list[Relationship]) -> None:
         ids = [rel.id for rel in relationships]
         # Ids are unique across all types but the constraints are per type, so check first (as
-        # _insert_relationship does); a removal earlier in the same batch frees its id.
-        if len(set(ids)) != len(ids) or self.get_relationships(ids):
+        # _insert_relationship does), those not already found free; a removal earlier in the same batch
+        # frees its id.
+        unknown = [rel_id for rel_id in ids if rel_id not in self._free_relationship_ids]
+        if len(set(ids)) != len(ids) or (unknown and self.get_relationships(unknown)):
             raise Conflict("A relationship id in the batch is already in use.", {"id": ["Already in use."]})
+        self._free_relationship_ids.difference_update(ids)
         for rel_type, group in _by_type(relationships).items():
             rows = [relationship_row(rel) for rel in group]
             # A row whose end is missing matches nothing, so fewer are created than given.

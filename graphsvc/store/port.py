@@ -159,6 +159,13 @@ class GraphStore(GraphReader):
         """The seq of the newest change-log entry (0 when the log is empty)."""
 
     @abstractmethod
+    def seq_at(self, moment: str) -> int:
+        """The seq of the newest change-log entry made at or before the UTC time ``moment`` (ISO 8601
+        in the log's format), 0 when there is none: where "as it stood at that time" ends. Entries are
+        stamped with their writer's clock and seqs follow commit order, so this assumes the writers'
+        clocks agree (as NTP keeps them)."""
+
+    @abstractmethod
     def changes_since(self, seq: int, limit: int = 10_000) -> list[Change]:
         """Change-log entries with seq greater than ``seq``, oldest first."""
 
@@ -169,11 +176,17 @@ class GraphStore(GraphReader):
         after the UTC time ``since`` (ISO 8601)."""
 
     @abstractmethod
-    def snapshot(self) -> AbstractContextManager[tuple[int, Iterator[Node], Iterator[Relationship]]]:
+    def snapshot(self, *, for_replay: bool = False) -> AbstractContextManager[
+            tuple[int, Iterator[Node], Iterator[Relationship]]]:
         """A consistent read view for building a projection: (seq, all nodes, all relationships),
         the nodes and relationships being exactly those after change ``seq``, each in id order (so every
         engine builds the same graph, and an analysis choosing among equal answers, such as shortest
-        paths of one length, chooses alike). Iterate inside the block."""
+        paths of one length, chooses alike). Iterate inside the block.
+
+        ``for_replay``: the caller applies every change after ``seq`` over what it read, and applying a
+        change twice leaves what applying it once does (the projection). The records may then also
+        reflect writes committed after ``seq``, whose changes are all later in the log, so an engine
+        whose reads are not snapshots need not hold writers back for the length of the read."""
 
     @abstractmethod
     def copy_in(self, nodes: list[Node], relationships: list[Relationship], changes: list[Change],

@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS changes (
 );
 CREATE INDEX IF NOT EXISTS changes_by_subject ON changes(subject, seq);
 CREATE INDEX IF NOT EXISTS changes_by_actor ON changes(actor, seq);
+CREATE INDEX IF NOT EXISTS changes_by_at ON changes(at, seq);
 CREATE TABLE IF NOT EXISTS tokens (
     name TEXT PRIMARY KEY,
     role TEXT NOT NULL,
@@ -225,6 +226,11 @@ class SqliteStore(SqliteTokens, SqliteReader, GraphStore):
     def last_seq(self) -> int:
         return self._conn().execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
 
+    def seq_at(self, moment: str) -> int:
+        row = self._conn().execute("SELECT seq FROM changes WHERE at <= ? ORDER BY at DESC, seq DESC LIMIT 1",
+                                   (moment,)).fetchone()
+        return row[0] if row else 0
+
     def changes_since(self, seq: int, limit: int = 10_000) -> list[Change]:
         rows = self._conn().execute(
             "SELECT seq, at, actor, operation, subject, before, after FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -244,7 +250,8 @@ class SqliteStore(SqliteTokens, SqliteReader, GraphStore):
         return [Change(s, at, who, op, subj, loads(b), loads(a)) for s, at, who, op, subj, b, a in rows]
 
     @contextmanager
-    def snapshot(self):
+    def snapshot(self, *, for_replay: bool = False):
+        # Exact either way: a WAL reader sees one moment and never holds the writer back.
         conn = self._conn()
         conn.execute("BEGIN")  # a WAL read transaction: one consistent view for all three queries
         try:
