@@ -5,7 +5,8 @@
 Generates a synthetic graph (graphsvc.synthetic) into bench/out/, imports it into a fresh SQLite store
 through the project's own import path (graphsvc.importing, streaming the file, one transaction),
 builds the networkx projection, times the analyses that exist, durable single
-writes and raw SQLite commits, then the web pages on the demo and on this graph (bench/web.py), and
+writes, the graph as it stood (as_of) and raw SQLite commits, then the web pages on the demo and on this
+graph (bench/web.py), and
 prints one table and one JSON line (see docs/benchmarks.md).
 Every key is always present in the JSON; a figure that could not be measured is null, with the
 reason on stderr.
@@ -30,6 +31,7 @@ import networkx as nx
 from neo4j_section import NEO4J_KEYS, neo4j_metrics  # bench/neo4j_section.py
 from web import measure_demo, measure_store, web_keys  # bench/web.py, beside this file
 
+from graphsvc.analysis.gaps import GapSettings
 from graphsvc.exporting import write_csv
 from graphsvc.importing import InputFile, import_document, import_files
 from graphsvc.projection import Projection
@@ -40,13 +42,16 @@ from graphsvc.vocabulary import load_vocabulary
 
 OUT = Path(__file__).resolve().parent / "out"
 CHILD_MEMORY_SHARE = 0.6  # address space a measuring child may use, as a share of physical memory
+AS_OF_TIMEOUT = 900.0  # seconds the as_of measurements may take in all (two reconstructions of a national graph)
 KEYS = ("nodes", "relationships", "generate_s", "import_s", "import_records_per_s", "import_file_mb",
         "import_peak_rss_mb", "import_csv_records_per_s",
         "import_without_ids_records_per_s", "load_s", "plain_pass_ms", "durable_writes_per_s",
         "raw_sqlite_commits_per_s", "gap_report_p50_ms", "gap_report_p95_ms", "path_p50_ms", "path_p95_ms",
         "path_refused", "neighbourhood_p50_ms", "neighbourhood_p95_ms", "neighbourhood_refused", "brokers_s",
         "overlaps_full_s", "overlaps_initiatives", "overlaps_pairs", "overlap_planted_recall", "overlap_recall",
-        "overlap_sample_size", "overlap_bruteforce_s", "overlap_blocked_s", "peak_rss_mb",
+        "overlap_sample_size", "overlap_bruteforce_s", "overlap_blocked_s", "as_of_changes", "as_of_recent_s",
+        "as_of_recent_cached_ms", "as_of_recent_gaps_ms", "as_of_midpoint_s", "as_of_midpoint_cached_ms",
+        "as_of_midpoint_gaps_ms", "board_pack_render_ms", "peak_rss_mb",
         "peak_child_rss_mb", *web_keys("demo_"), *web_keys(), *NEO4J_KEYS)
 
 
@@ -80,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         _optional(measure, graph, rng, planted, metrics, **options)
     import_without_ids(service, metrics)
     metrics["durable_writes_per_s"] = durable_writes_per_s(service)
+    as_of_metrics(OUT / "bench.sqlite3", projection, metrics)
+    board_pack_metrics(OUT / "bench.sqlite3", projection, metrics)
     metrics["raw_sqlite_commits_per_s"] = raw_sqlite_commits_per_s(OUT / "raw.sqlite3")
     metrics["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     metrics["peak_child_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
@@ -281,6 +288,74 @@ def overlap_metrics(graph: nx.MultiDiGraph, rng: random.Random, planted: list[di
             metrics.update(_in_child(part, timeout))
         except (TimeoutError, RuntimeError) as exc:
             print(f"bench: overlaps ({part.__name__}): {exc}", file=sys.stderr)
+
+
+def as_of_metrics(database: Path, projection: Projection, metrics: dict, timeout: float = AS_OF_TIMEOUT) -> None:
+    """The graph as it stood (graphsvc.queries.as_of.graph_at) 1,000 changes ago and at the midpoint of the
+    log: rebuilt cold (undoing on a copy or replaying from empty, whichever is cheaper), asked again (from
+    the cache), and the gap report at that moment. In a forked child with its own store connection, so the
+    reconstructions' memory goes with it; the child reuses the loaded projection and catches it up first."""
+    def work() -> dict:
+        from graphsvc.queries.as_of import graph_at
+        from graphsvc.queries.gaps import gap_report
+        from graphsvc.queries.moments import Moment, change_time
+
+        service = _child_service(database, projection)
+        store = service.store
+        last = store.last_seq()
+        found = {"as_of_changes": last}
+
+        def at(name: str, seq: int) -> None:
+            cold, _ = _timed(lambda: graph_at(service, seq))
+            cached, _ = _timed(lambda: graph_at(service, seq))
+            moment = Moment(seq, change_time(store, seq))
+            gaps, _ = _timed(lambda: gap_report(service, GapSettings(as_of=REFERENCE_DATE), moment=moment))
+            found.update({f"as_of_{name}_s": round(cold, 2), f"as_of_{name}_cached_ms": _ms(cached),
+                          f"as_of_{name}_gaps_ms": _ms(gaps)})
+
+        at("recent", max(0, last - 1000))
+        at("midpoint", last // 2)
+        store.close()
+        return found
+
+    try:
+        metrics.update(_in_child(work, timeout))
+    except (TimeoutError, RuntimeError) as exc:
+        print(f"bench: as_of: {exc}", file=sys.stderr)
+
+
+def board_pack_metrics(database: Path, projection: Projection, metrics: dict, timeout: float = AS_OF_TIMEOUT) -> None:
+    """The board pack (graphsvc.queries.board_pack) since a seq 1,000 changes back, judged on the reference
+    date: built cold (the JSON body: action log, changes, flags, decisions) and rendered as the A4 document.
+    In a forked child with its own store connection, like the as_of measurements."""
+    def work() -> dict:
+        from graphsvc.queries.board_pack import board_pack
+        from graphsvc.reports.board_pack import to_html
+
+        service = _child_service(database, projection)
+        store = service.store
+        since = str(max(0, store.last_seq() - 1000))
+        seconds, _ = _timed(lambda: to_html(board_pack(service, since, None, REFERENCE_DATE, None, True,
+                                                       GapSettings(as_of=REFERENCE_DATE))))
+        store.close()
+        return {"board_pack_render_ms": _ms(seconds)}
+
+    try:
+        metrics.update(_in_child(work, timeout))
+    except (TimeoutError, RuntimeError) as exc:
+        print(f"bench: board pack: {exc}", file=sys.stderr)
+
+
+def _child_service(database: Path, projection: Projection) -> GraphService:
+    """In a forked child: a service on its own connection to the benchmark store that reuses the loaded
+    projection, caught up with the writes since the load (outside any timing)."""
+    vocabulary = load_vocabulary()
+    store = open_store({"STORE": "sqlite", "DATABASE": str(database)}, vocabulary)
+    projection.store = store
+    service = GraphService(vocabulary, store)
+    service.projection = projection
+    service.graph()
+    return service
 
 
 def web_metrics(database: Path, metrics: dict, timeout: float) -> None:

@@ -17,7 +17,10 @@ import networkx as nx
 from .store.model import Change, Node, Operation, Relationship
 from .store.port import GraphStore
 
-__all__ = ["Projection"]
+__all__ = ["Projection", "edge_attributes", "node_attributes"]
+
+_NOT_NODE_ATTRIBUTES = frozenset({"id", "created_at", "updated_at", "version"})
+_NOT_EDGE_ATTRIBUTES = frozenset({"id", "from", "to", "created_at"})
 
 
 class Projection:
@@ -77,10 +80,9 @@ class Projection:
         graph, op = self._graph, change.operation
         if op in (Operation.CREATE_NODE, Operation.UPDATE_NODE):
             record = change.after
-            attrs = {k: v for k, v in record.items() if k not in ("id", "created_at", "updated_at", "version")}
             if record["id"] in graph:  # an update, or a create seen again after a snapshot for replay
                 graph.nodes[record["id"]].clear()
-            graph.add_node(record["id"], **attrs, updated_at=record.get("updated_at"))
+            graph.add_node(record["id"], **node_attributes(record))
         elif op == Operation.DELETE_NODE:
             if change.subject in graph:
                 graph.remove_node(change.subject)
@@ -95,9 +97,20 @@ class Projection:
                 _add_edge(graph, record)
 
 
+def node_attributes(record: dict) -> dict:
+    """A node's attributes here, from its change-log record: ``type``, its properties and ``updated_at``."""
+    attrs = {k: v for k, v in record.items() if k not in _NOT_NODE_ATTRIBUTES}
+    attrs["updated_at"] = record.get("updated_at")
+    return attrs
+
+
+def edge_attributes(record: dict) -> dict:
+    """An edge's attributes here, from its change-log record: ``type`` and its properties."""
+    return {k: v for k, v in record.items() if k not in _NOT_EDGE_ATTRIBUTES}
+
+
 def _add_edge(graph: nx.MultiDiGraph, record: dict) -> None:
-    attrs = {k: v for k, v in record.items() if k not in ("id", "from", "to", "created_at")}
-    graph.add_edge(record["from"], record["to"], key=record["id"], **attrs)
+    graph.add_edge(record["from"], record["to"], key=record["id"], **edge_attributes(record))
 
 
 def _remove_edge(graph: nx.MultiDiGraph, record: dict) -> None:

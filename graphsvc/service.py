@@ -21,7 +21,7 @@ from .store.port import GraphStore, GraphTransaction, Page
 from .store.search import RANK, Words, search_fields, snippet
 from .vocabulary import EXAMPLE_PROPERTY, NodeType, RelationshipType, Vocabulary
 
-__all__ = ["GraphService", "node_etag"]
+__all__ = ["GraphService", "check_if_match", "node_etag"]
 
 
 class GraphService:
@@ -52,7 +52,7 @@ class GraphService:
         """
         with self.store.transaction(actor) as tx:
             node = self._require(tx, node_id, type_name)
-            _check_if_match(node, if_match)
+            check_if_match(node, if_match)
             changes = self._validated(self.node_type(node.type), body, partial=True)
             if "id" in changes and changes.pop("id") != node_id:
                 raise Invalid("A node's id cannot be changed.", {"id": ["Cannot be changed."]})
@@ -69,7 +69,7 @@ class GraphService:
         the deletion would undo what only a higher role may decide (see rules.role_to_delete)."""
         with self.store.transaction(actor) as tx:
             node = self._require(tx, node_id, type_name)
-            _check_if_match(node, if_match)
+            check_if_match(node, if_match)
             needed, reasons = role_to_delete(self.vocabulary, node, tx.relationships_of(node_id))
             require_role(needed, role, f"Deleting '{node_id}' would also remove {', '.join(reasons[:5])}"
                                        f"{' and more' if len(reasons) > 5 else ''}; that")
@@ -238,7 +238,8 @@ def node_etag(node: Node) -> str:
     return f'"v{node.version}"'
 
 
-def _check_if_match(node: Node, if_match: str | None) -> None:
+def check_if_match(node: Node, if_match: str | None) -> None:
+    """PreconditionFailed unless ``if_match`` (an If-Match header, if any) names the node's ETag or ``*``."""
     if if_match is None:
         return
     offered = [tag.strip() for tag in if_match.split(",")]

@@ -165,7 +165,7 @@ def demo(runner):
 
 
 def get(client, fmt, **params):
-    query = "&".join(f"{k}={v}" for k, v in {"format": fmt, "as_of": "2026-12-01", **params}.items())
+    query = "&".join(f"{k}={v}" for k, v in {"format": fmt, "judged_on": "2026-12-01", **params}.items())
     return client.get(f"{URL}?{query}")
 
 

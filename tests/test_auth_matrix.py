@@ -72,6 +72,18 @@ def _cases():
         admin.post(path, json=body)
         return path, None, f"?role=informed&party={body['party']}"
 
+    def progress_update(admin):
+        return (f"/api/v1/actions/{_node(admin, _typed('Action'))}/updates",
+                {"date": "2026-12-01", "rag": "green", "done": "Held the first session."}, "")
+
+    def meeting_held(admin):
+        meeting = _node(admin, _typed("Meeting"), status="planned", date="2026-01-01")
+        return f"/api/v1/meetings/{meeting}/held", {}, ""
+
+    def meeting_decision(admin):
+        meeting = _node(admin, _typed("Meeting"), status="planned", date="2026-01-01")
+        return f"/api/v1/meetings/{meeting}/decisions", {"title": "Agree the terms of reference"}, ""
+
     def token_create(admin):
         return "/api/v1/tokens", {"name": f"matrix-{next(_ids)}", "role": "viewer"}, ""
 
@@ -95,6 +107,9 @@ def _cases():
         ("PUT", "/api/v1/actions/<action_id>/accountable", "governance", accountable),
         ("POST", "/api/v1/actions/<action_id>/raci", "governance", raci_add),
         ("DELETE", "/api/v1/actions/<action_id>/raci", "governance", raci_remove),
+        ("POST", "/api/v1/actions/<action_id>/updates", "coordinator", progress_update),
+        ("POST", "/api/v1/meetings/<meeting_id>/held", "governance", meeting_held),
+        ("POST", "/api/v1/meetings/<meeting_id>/decisions", "governance", meeting_decision),
         ("POST", "/api/v1/tokens", "admin", token_create),
         ("DELETE", "/api/v1/tokens/<name>", "admin", token_revoke),
         ("POST", "/api/v1/erasures", "admin", erasure),

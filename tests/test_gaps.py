@@ -251,7 +251,7 @@ def test_filters_ordering_and_counts():
 
 def test_the_demo_makes_every_rule_fire(runner, client):
     assert runner.invoke(args=["seed"]).exit_code == 0
-    report = client.get("/api/v1/gaps?as_of=2026-12-01").get_json()
+    report = client.get("/api/v1/gaps?judged_on=2026-12-01").get_json()
     assert set(report["counts"]) == set(RULES)
     for gap in report["gaps"]:
         assert gap["message"] and gap["fix"] and gap["subject"]["name"]
@@ -263,12 +263,12 @@ def test_the_demo_makes_every_rule_fire(runner, client):
 
 def test_gaps_endpoint_filters_and_validation(runner, client):
     runner.invoke(args=["seed"])
-    only = client.get("/api/v1/gaps?as_of=2026-12-01&rule=action-overdue,owner-left").get_json()
+    only = client.get("/api/v1/gaps?judged_on=2026-12-01&rule=action-overdue,owner-left").get_json()
     assert set(only["counts"]) == {"action-overdue", "owner-left"}
     assert only["settings"]["as_of"] == "2026-12-01"
-    themes = client.get("/api/v1/gaps?as_of=2026-12-01&type=Theme&severity=low").get_json()
+    themes = client.get("/api/v1/gaps?judged_on=2026-12-01&type=Theme&severity=low").get_json()
     assert themes["gaps"] and all(g["subject"]["type"] == "Theme" and g["severity"] == "low" for g in themes["gaps"])
-    later = client.get("/api/v1/gaps?as_of=2027-06-01&rule=action-stale&stale_days=400").get_json()
+    later = client.get("/api/v1/gaps?judged_on=2027-06-01&rule=action-stale&stale_days=400").get_json()
     assert later["counts"] == {}
     for query in ("rule=nope", "severity=urgent", "type=Nope", "as_of=2026-02-31", "stale_days=0", "x=1"):
         answer = client.get(f"/api/v1/gaps?{query}")
@@ -278,16 +278,16 @@ def test_gaps_endpoint_filters_and_validation(runner, client):
 
 def test_gaps_command_prints_a_table(runner):
     runner.invoke(args=["seed"])
-    result = runner.invoke(args=["gaps", "--as-of", "2026-12-01", "--severity", "high"])
+    result = runner.invoke(args=["gaps", "--judged-on", "2026-12-01", "--severity", "high"])
     assert result.exit_code == 0
-    assert "Gap report as of 2026-12-01" in result.output and "action-without-owner" in result.output
+    assert "Gap report judged on 2026-12-01" in result.output and "action-without-owner" in result.output
     assert "Fix:" in result.output and "theme-not-scheduled" not in result.output
 
 
 def test_gap_report_follows_every_write(client):
     client.post("/api/v1/actions", json={"id": "a-1", "title": "Publish the roadmap", "due_date": "2027-01-01"})
     client.post("/api/v1/people", json={"id": "p-1", "name": "Sam Reed"})
-    url = "/api/v1/gaps?as_of=2026-12-01&rule=action-without-owner"
+    url = "/api/v1/gaps?judged_on=2026-12-01&rule=action-without-owner"
     assert client.get(url).get_json()["counts"] == {"action-without-owner": 1}
     assert client.get(url).get_json()["counts"] == {"action-without-owner": 1}  # asked again: same answer
     client.post("/api/v1/relationships", json={"type": "ACCOUNTABLE_FOR", "from": "p-1", "to": "a-1"})

@@ -109,15 +109,15 @@ def test_example_subjects_are_marked():
 
 def test_api_marks_examples_and_can_leave_them_out(runner, client):
     assert runner.invoke(args=["seed"]).exit_code == 0
-    every = client.get("/api/v1/gaps?as_of=2026-12-01").get_json()["gaps"]
+    every = client.get("/api/v1/gaps?judged_on=2026-12-01").get_json()["gaps"]
     a18 = next(g for g in every if g["subject"]["id"] == "action-a18")
     assert a18["example"] is True
     themes = [g for g in every if g["subject"]["type"] == "Theme"]
     assert themes and all("example" not in g for g in themes)  # the taxonomy is real
-    real = client.get("/api/v1/gaps?as_of=2026-12-01&examples=false").get_json()["gaps"]
+    real = client.get("/api/v1/gaps?judged_on=2026-12-01&examples=false").get_json()["gaps"]
     assert real and not any(g.get("example") for g in real)
     assert not any(g["subject"]["id"].startswith(("action-a", "person-")) for g in real)
-    assert client.get("/api/v1/gaps?as_of=2026-12-01").get_json()["gaps"] == every  # cache keeps both apart
+    assert client.get("/api/v1/gaps?judged_on=2026-12-01").get_json()["gaps"] == every  # cache keeps both apart
     result = runner.invoke(args=["gaps", "--as-of", "2026-12-01", "--rule", "action-without-owner"])
     assert "[action-a18] [example]" in result.output
     quiet = runner.invoke(args=["gaps", "--as-of", "2026-12-01", "--no-examples", "--rule", "action-without-owner"])

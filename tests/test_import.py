@@ -191,8 +191,19 @@ def test_the_import_is_one_change_log_batch_by_the_importer(client, service):
                                         {"id": "theme-b", "type": "Theme", "name": "B"}],
                               "relationships": [{"type": "PART_OF", "from": "theme-a", "to": "theme-b"}]})
     changes = service.store.changes_since(seq)
-    assert [c.operation for c in changes] == ["create_node", "create_node", "create_relationship"]
+    assert [c.operation for c in changes] == ["create_node", "create_node", "create_relationship", "import"]
     assert {c.actor for c in changes} == {"admin-token"}
+    closing = changes[-1]  # says how many entries before it are this import's
+    assert closing.subject.startswith("import:") and closing.before is None
+    assert closing.after == {"entries": 3, "rows": 3, "created": 3, "updated": 0, "unchanged": 0}
+    assert service.graph().number_of_nodes() == 2  # the projection reads past it
+
+
+def test_a_dry_run_or_a_refused_import_leaves_no_import_entry(client, service):
+    seq = service.store.last_seq()
+    post_import(client, json={"nodes": [{"id": "theme-a", "type": "Theme", "name": "A"}]}, query="?dry_run=true")
+    post_import(client, json={"nodes": [{"id": "theme-a", "type": "Theme"}]})
+    assert service.store.last_seq() == seq
 
 
 # -- options -----------------------------------------------------------------------------------------

@@ -148,16 +148,16 @@ def test_the_overlaps_answer_is_the_api_s(service, client):
 
 
 def test_the_action_log_rows_are_the_api_s(service, settings, client):
-    answer = client.get(f"/api/v1/reports/action-log?as_of={AS_OF}").get_json()
+    answer = client.get(f"/api/v1/reports/action-log?judged_on={AS_OF}").get_json()
     report = action_log(service, settings)
     assert answer["rows"] and answer["rows"] == report["rows"]
     assert answer["counts"] == report["counts"] and answer["settings"] == report["settings"]
-    red = client.get(f"/api/v1/reports/action-log?as_of={AS_OF}&rag=red&examples=false").get_json()
+    red = client.get(f"/api/v1/reports/action-log?judged_on={AS_OF}&rag=red&examples=false").get_json()
     assert red["rows"] == action_log(service, settings, examples=False, rags=["red"])["rows"]
 
 
 def test_the_gap_answer_is_the_api_s(service, settings, client):
-    answer = client.get(f"/api/v1/gaps?as_of={AS_OF}&severity=high").get_json()
+    answer = client.get(f"/api/v1/gaps?judged_on={AS_OF}&severity=high").get_json()
     assert answer["gaps"] == [gap.as_dict() for gap in gaps(service, settings, severity="high")]
     assert answer["settings"]["as_of"] == AS_OF
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from itertools import chain
 
+from ..progress import latest_update_date
 from .common import counted, parse_date
 from .gap_wording import nearest_event, only_others, org_work, owned_work, owner_to_ask, senior_staff
 from .gaps import Gap, GapContext, gap_rule
@@ -69,18 +70,23 @@ def action_without_due_date(ctx: GapContext) -> Iterator[Gap]:
                           ctx.owners[action])
 
 
-@gap_rule("action-stale", "medium", "Action", "Open action unchanged for too long")
+@gap_rule("action-stale", "medium", "Action", "Open action with no recent progress update")
 def action_stale(ctx: GapContext) -> Iterator[Gap]:
     limit = ctx.settings.stale_days
     for action in ctx.open_actions:
         data = ctx.data(action)
-        changed = parse_date(data.get("last_update") or data.get("updated_at"))
-        if changed and (ctx.as_of - changed).days > limit:
-            what = "no progress has been reported" if data.get("last_update") else "its record has not changed"
+        reported = parse_date(data.get("last_update"))
+        if reported and (ctx.as_of - reported).days <= limit:
+            continue  # reported recently: its updates need not be read
+        # Updates written without the action's endpoint leave last_update alone: read them too.
+        reported = max(filter(None, (reported, parse_date(latest_update_date(ctx.graph, action)))), default=None)
+        since = reported or parse_date(data.get("updated_at"))
+        if since and (ctx.as_of - since).days > limit:
+            what = "has had no progress update" if reported else "its record has not changed"
             yield ctx.gap("action-stale", action,
-                          f"'{ctx.name(action)}' is open and {what} since {changed.isoformat()} "
-                          f"({(ctx.as_of - changed).days} days; the limit is {limit}).",
-                          f"Ask {owner_to_ask(ctx, action)} for a progress update and record the current status.",
+                          f"'{ctx.name(action)}' is open and {what} since {since.isoformat()} "
+                          f"({(ctx.as_of - since).days} days; the limit is {limit}).",
+                          f"Ask {owner_to_ask(ctx, action)} for a progress update and record it on the action.",
                           ctx.owners[action])
 
 

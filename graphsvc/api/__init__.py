@@ -6,6 +6,7 @@ from flask import Flask
 
 from ..app import get_service
 from .accountability import blp as accountability_blp
+from .changes import blp as changes_blp
 from .connections import connections_blueprint
 from .erasure import blp as erasure_blp
 from .errors import GraphApi, register_error_handlers
@@ -13,10 +14,12 @@ from .export import export_blueprint
 from .gaps import gaps_blueprint
 from .history import blp as history_blp
 from .imports import imports_blueprint
+from .meetings import blp as meetings_blp
 from .meta import blp as meta_blp
 from .meta import register_docs_assets
 from .nodes import node_blueprint, nodes_blp
 from .overlaps import overlaps_blueprint
+from .progress import blp as progress_blp
 from .relationships import relationships_blueprint
 from .reports import reports_blueprint
 from .search import search_blueprint
@@ -36,7 +39,8 @@ def register_api(app: Flask) -> GraphApi:
         from flask_cors import CORS
 
         CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
-             allow_headers=["Authorization", "Content-Type", "If-Match"], expose_headers=["ETag", "Location"])
+             allow_headers=["Authorization", "Content-Type", "If-Match"],
+             expose_headers=["ETag", "Location", "Graph-As-Of-Seq", "Graph-As-Of-Time"])
     register_error_handlers(app)
     register_docs_assets(app)
     service = get_service(app)
@@ -56,4 +60,7 @@ def register_api(app: Flask) -> GraphApi:
     api.register_blueprint(imports_blueprint(service))
     api.register_blueprint(search_blueprint(service))
     api.register_blueprint(erasure_blp)
+    api.register_blueprint(progress_blp)
+    api.register_blueprint(changes_blp)
+    api.register_blueprint(meetings_blp)
     return api

@@ -27,10 +27,15 @@ from .connection_answers import (
     NeighbourhoodAnswer,
     PathsAnswer,
 )
+from .moments import MomentSchema, as_of_field, when_asked
 
 __all__ = ["connections_blueprint"]
 
 COVERAGE_TYPES = ["Theme", "Population", "Place", "Organisation"]
+
+
+class CoverageAtAnswer(CoverageAnswer):
+    graph_as_of = fields.Nested(MomentSchema, metadata={"description": "The moment of the graph counted."})
 
 
 def connections_blueprint(service: GraphService) -> Blueprint:
@@ -77,11 +82,12 @@ def connections_blueprint(service: GraphService) -> Blueprint:
     @blp.route("/coverage")
     class Coverage(MethodView):
         @blp.arguments(query.coverage, location="query", unknown=RAISE)
-        @blp.response(200, CoverageAnswer)
+        @blp.response(200, CoverageAtAnswer)
         def get(self, args):
-            """Initiatives per (row, column) cell, e.g. Theme x Population, with the empty cells listed."""
+            """Initiatives per (row, column) cell, e.g. Theme x Population, with the empty cells listed; `as_of`:
+            as the graph stood at that moment (docs/as-of.md)."""
             return queries.coverage(get_service(), args["rows"], args["cols"], args["status"], args["rollup"],
-                                    args["examples"])
+                                    args["examples"], when_asked(args).moment)
 
     @blp.route("/people/<node_id>/contacts")
     class Contacts(MethodView):
@@ -153,7 +159,7 @@ class _QuerySchemas:
                                     metadata={"description": "Initiative status counted; 'any' for all."}),
             "rollup": fields.Boolean(load_default=True, metadata={
                 "description": "Count work on a sub-theme (or sub-place...) for its parents too."}),
-            "examples": examples()})
+            "examples": examples(), "as_of": as_of_field()})
         self.contacts = _schema("ContactsQuery", {
             "theme": node_id(required=True, metadata={"description": "The theme's id."}),
             "limit": count(5, 1, 50, "How many people"), "max_hops": count(6, 1, 8, "Furthest, in hops"),

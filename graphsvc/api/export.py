@@ -14,7 +14,10 @@ from webargs.fields import DelimitedList
 from ..app import get_service
 from ..errors import NotFound
 from ..exporting import FORMATS, UnknownNode, redact_graph, select_subgraph
+from ..queries.as_of import graph_as_of
+from ..queries.moments import Moment
 from ..service import GraphService
+from .moments import as_of_field, moment_headers, when_asked
 from .security import redact
 
 __all__ = ["export_blueprint", "export_filename"]
@@ -32,10 +35,16 @@ RESPONSE_DESCRIPTION = (
     "the native document graphsvc imports; csv application/zip holding nodes.csv and relationships.csv; "
     "xlsx an Excel workbook (sheets nodes, relationships); graphml application/graphml+xml; gexf "
     "application/gexf+xml; cypher text/plain, MERGE statements for an empty Neo4j; kumu application/json, "
-    "Kumu's blueprint. See docs/export.md. Viewers do not get sensitive properties such as email.")
+    "Kumu's blueprint. See docs/export.md. Viewers do not get sensitive properties such as email. With "
+    "`as_of`, the graph as it stood then (graphsvc-export-<date>-seq-<seq>.<ext>). Every file's moment is in the "
+    "Graph-As-Of-Seq and Graph-As-Of-Time headers.")
 
 
-def export_filename(fmt: str, today: dt.date | None = None) -> str:
+def export_filename(fmt: str, today: dt.date | None = None, past: Moment | None = None) -> str:
+    """graphsvc-export-<today>.<ext>; for a past moment graphsvc-export-<its date>-seq-<its seq>.<ext>."""
+    if past is not None:
+        day = (past.at or "0000-00-00")[:10]
+        return f"graphsvc-export-{day}-seq-{past.seq}.{FORMATS[fmt].extension}"
     day = (today or dt.datetime.now(dt.UTC).date()).isoformat()
     return f"graphsvc-export-{day}.{FORMATS[fmt].extension}"
 
@@ -58,6 +67,7 @@ def export_query(node_types: list[str]) -> type[Schema]:
         "examples": fields.Boolean(load_default=True, metadata={
             "description": "Include fictional example records (default true; each carries `example: true`). "
                            "false exports real records only."}),
+        "as_of": as_of_field(),
     }
     return type("ExportQuery", (Schema,), {"Meta": type("Meta", (), {"unknown": RAISE}), **attrs})
 
@@ -83,19 +93,20 @@ def export_blueprint(service: GraphService) -> Blueprint:
                           description=RESPONSE_DESCRIPTION)
         def get(self, args):
             """Download the graph (or the part the filters select) as a file."""
-            current = get_service()
-            try:
-                graph = select_subgraph(current.graph(examples=args["examples"]), types=args.get("types"),
-                                        ids=args.get("ids"),
+            current, past = get_service(), when_asked(args).moment
+            whole, moment = graph_as_of(current, past, args["examples"])
+            try:  # a copy: the shared graph is never redacted in place
+                graph = select_subgraph(whole, types=args.get("types"), ids=args.get("ids"),
                                         around=args.get("around"), depth=args["depth"])
             except UnknownNode:
-                raise NotFound(f"No node has the id {args['around']!r}.", {"around": ["No such node."]}) from None
+                raise NotFound(f"No node has the id {args['around']!r}{' at that moment' if past else ''}.",
+                               {"around": ["No such node."]}) from None
             redact_graph(graph, redact)
             fmt = FORMATS[args["format"]]
             buffer = io.BytesIO()
             fmt.write(graph, buffer, current.vocabulary)
-            response = Response(buffer.getvalue(), content_type=fmt.media_type)
-            response.headers["Content-Disposition"] = f'attachment; filename="{export_filename(fmt.name)}"'
+            response = Response(buffer.getvalue(), content_type=fmt.media_type, headers=moment_headers(moment))
+            response.headers["Content-Disposition"] = f'attachment; filename="{export_filename(fmt.name, past=past)}"'
             return response
 
     return blp

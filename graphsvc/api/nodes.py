@@ -8,13 +8,17 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..app import get_service
+from ..errors import Invalid
+from ..queries.as_of import record_at
 from ..schemas import SAFE_INTEGER, FiniteNumber, PartialDate
 from ..service import GraphService, node_etag
 from ..vocabulary import NodeType
 from .identity import current_actor, current_role
+from .moments import as_of_field, moment_headers, when_asked
 from .security import SENSITIVE_READER, redact, require_role, require_write_roles
 
-__all__ = ["list_arguments", "list_query_schema", "node_blueprint", "nodes_blp", "sort_keys"]
+__all__ = ["RecordQuery", "list_arguments", "list_query_schema", "node_blueprint", "nodes_blp", "read_record",
+           "sort_keys"]
 
 EXACT_FILTERS = frozenset({"string", "enum", "boolean", "number", "integer", "email", "url"})
 RANGE_FILTERS = frozenset({"date", "partial_date", "number", "integer"})
@@ -51,6 +55,10 @@ def list_query_schema(node_type: NodeType) -> type[Schema]:
             metadata={"description": f"Order (default `{node_type.sort_property}`, or best match with `q`); "
                                      "records missing the value come last either way."}),
         **page_fields(),
+        # Refused with a pointer (list_arguments): a list's search, ranking and order are the store's own,
+        # which a reconstructed graph cannot repeat without writing them twice.
+        "as_of": fields.String(metadata={"description": "Not offered on lists: use `/api/v1/export?types="
+                                                        f"{node_type.name}&as_of=...` for the records as they stood."}),
     }
     for name, spec in node_type.properties.items():
         if spec.type in EXACT_FILTERS:
@@ -75,6 +83,10 @@ def sort_keys(node_type: NodeType) -> list[str]:
 def list_arguments(node_type: NodeType, args: dict) -> dict:
     """The store's filters and order from a loaded list query, refusing (403) a filter or sort on a
     sensitive property to a caller who may not see it: the answer would reveal it."""
+    if "as_of" in args:
+        raise Invalid("Lists of one type are not offered as they stood at a moment.", {"as_of": [
+            f"Not offered on lists: GET /api/v1/export?types={node_type.name}&as_of={args['as_of']} gives these "
+            "records as they stood (any export format), and GET /api/v1/" + node_type.plural + "/<id>?as_of= one."]})
     equals, ranges = {}, {}
     for name, spec in node_type.properties.items():
         if spec.type in EXACT_FILTERS and name in args:
@@ -136,11 +148,13 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
 
     @blp.route("/<node_id>")
     class Item(MethodView):
+        @blp.arguments(RecordQuery, location="query", unknown=RAISE)
         @blp.response(200, output_schema)
-        def get(self, node_id):
-            """Fetch one; the ETag header lets a later PATCH or DELETE say which state it saw (If-Match)."""
-            node = get_service().get_node(node_id, type_name)
-            return redact(node.as_record()), 200, {"ETag": node_etag(node)}
+        def get(self, args, node_id):
+            """Fetch one; the ETag header lets a later PATCH or DELETE say which state it saw (If-Match).
+            With `as_of`, the record as it stood then (its stamps and version too; no ETag), or 404 if it
+            did not exist then; the Graph-As-Of-Seq and Graph-As-Of-Time headers name the moment."""
+            return read_record(node_id, args, type_name)
 
         @blp.arguments(service.schemas.node_patch(node_type))
         @blp.response(200, output_schema)
@@ -166,13 +180,31 @@ def node_blueprint(service: GraphService, node_type: NodeType) -> Blueprint:
 nodes_blp = Blueprint("nodes", __name__, url_prefix="/api/v1/nodes", description="Any node, whatever its type.")
 
 
+class RecordQuery(Schema):
+    class Meta:
+        unknown = RAISE
+
+    as_of = as_of_field()
+
+
+def read_record(node_id: str, args: dict, type_name: str | None = None):
+    """One record now (with its ETag) or as it stood at ``as_of``; redacted for the caller's role."""
+    moment = when_asked(args).moment
+    if moment is None:
+        node = get_service().get_node(node_id, type_name)
+        return redact(node.as_record()), 200, {"ETag": node_etag(node)}
+    node = record_at(get_service(), node_id, moment, type_name)
+    return redact(node.as_record()), 200, moment_headers(moment)
+
+
 @nodes_blp.route("/<node_id>")
 class AnyNode(MethodView):
+    @nodes_blp.arguments(RecordQuery, location="query", unknown=RAISE)
     @nodes_blp.response(200)
     @nodes_blp.doc(responses={"200": {"description": "The node: id, type, its properties, stamps.",
                                       "content": {"application/json": {"schema": {
                                           "type": "object", "additionalProperties": True,
                                           "required": ["id", "type"]}}}}})
-    def get(self, node_id):
-        """Find a node of any type by id."""
-        return redact(get_service().get_node(node_id).as_record())
+    def get(self, args, node_id):
+        """Find a node of any type by id (`as_of`: as it stood then, as for one type's records)."""
+        return read_record(node_id, args)

@@ -8,9 +8,11 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..app import get_service
+from ..queries.as_of import present, relationships_at
 from ..schemas import id_validator, property_field
 from ..service import GraphService
 from .identity import current_actor, current_role
+from .moments import MomentSchema, as_of_field, when_asked
 from .nodes import page_fields
 from .security import require_write_roles
 
@@ -23,18 +25,17 @@ def relationships_blueprint(service: GraphService) -> Blueprint:
     output_schema = _output_schema(service)
     page_schema = type("RelationshipPage", (Schema,), {
         "items": fields.List(fields.Nested(output_schema)), "total": fields.Integer(),
-        "limit": fields.Integer(), "offset": fields.Integer()})
+        "limit": fields.Integer(), "offset": fields.Integer(),
+        "graph_as_of": fields.Nested(MomentSchema, metadata={"description": "With `as_of` only: the moment listed."})})
 
     @blp.route("")
     class Collection(MethodView):
         @blp.arguments(_query_schema(service), location="query", unknown=RAISE)
         @blp.response(200, page_schema)
         def get(self, args):
-            """Find relationships by type, start (`from`) and end (`to`)."""
-            items, total = get_service().list_relationships(
-                args.get("type"), args.get("from_"), args.get("to"), args["limit"], args["offset"])
-            return {"items": [_record(r) for r in items], "total": total,
-                    "limit": args["limit"], "offset": args["offset"]}
+            """Find relationships by type, start (`from`) and end (`to`), oldest first; `as_of`: those that existed
+            at that moment, in the same order (docs/as-of.md)."""
+            return _page(args)
 
         @blp.arguments(service.schemas.relationship_input)
         @blp.response(201, output_schema)
@@ -77,9 +78,26 @@ def _query_schema(service: GraphService) -> type[Schema]:
         "type": fields.String(validate=validate.OneOf(sorted(service.vocabulary.relationship_types))),
         "from_": fields.String(data_key="from", validate=id_validator()),
         "to": fields.String(validate=id_validator()),
+        "as_of": as_of_field(),
         **page_fields(),
     }
     return type("RelationshipQuery", (Schema,), {"Meta": type("Meta", (), {"unknown": RAISE}), **attrs})
+
+
+def _page(args: dict) -> dict:
+    service, filters = get_service(), (args.get("type"), args.get("from_"), args.get("to"))
+    page = {"limit": args["limit"], "offset": args["offset"]}
+    if "as_of" not in args:
+        items, total = service.list_relationships(*filters, args["limit"], args["offset"])
+        return {"items": [_record(r) for r in items], "total": total, **page}
+    moment = when_asked(args).moment
+    if moment is None:  # at or after the newest change: the store's list, and the newest change seen before it
+        answered = present(service, service.store.last_seq())
+        items, total = service.list_relationships(*filters, args["limit"], args["offset"])
+    else:
+        answered = moment
+        items, total = relationships_at(service, moment, *filters, args["limit"], args["offset"])
+    return {"items": [_record(r) for r in items], "total": total, **page, "graph_as_of": answered.as_dict()}
 
 
 def _record(rel) -> dict:

@@ -18,7 +18,9 @@ __all__ = ["format_table", "register"]
 
 def register(app: Flask) -> None:
     @app.cli.command("gaps")
-    @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge as of this date (default today).")
+    # --as-of is the name this option had before the API's as_of came to mean "the graph as it stood"; kept.
+    @click.option("--judged-on", "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+                  help="Judge the current graph as if today were this date (default today).")
     @click.option("--rule", "rules", multiple=True, type=click.Choice(list(RULES)), help="Only this rule (repeatable).")
     @click.option("--severity", type=click.Choice(SEVERITIES))
     @click.option("--type", "subject_type", help="Only gaps whose subject is of this node type, e.g. Action.")
@@ -29,7 +31,8 @@ def register(app: Flask) -> None:
         """Print the gap report: what nobody owns, covers, measures or schedules."""
         config = current_app.config
         if as_of and not AS_OF_BOUNDS[0] <= as_of.date() <= AS_OF_BOUNDS[1]:
-            raise click.BadParameter(f"use a date from {AS_OF_BOUNDS[0]} to {AS_OF_BOUNDS[1]}", param_hint="--as-of")
+            raise click.BadParameter(f"use a date from {AS_OF_BOUNDS[0]} to {AS_OF_BOUNDS[1]}",
+                                     param_hint="--judged-on")
         settings = GapSettings(as_of=as_of.date() if as_of else dt.datetime.now(dt.UTC).date(),
                                stale_days=config["GAP_STALE_DAYS"], overload_actions=config["GAP_OVERLOAD_ACTIONS"],
                                schedule_days=config["GAP_SCHEDULE_DAYS"])
@@ -43,7 +46,7 @@ def register(app: Flask) -> None:
 def format_table(gaps: list[Gap], settings: GapSettings, width: int = 120) -> str:
     """A fixed-width table: severity, rule, subject, then the message and fix wrapped beneath."""
     width = max(width, 80)
-    lines = [f"Gap report as of {settings.as_of.isoformat()} — {len(gaps)} gap(s)", ""]
+    lines = [f"Gap report judged on {settings.as_of.isoformat()} — {len(gaps)} gap(s)", ""]
     header = f"{'SEVERITY':<8}  {'RULE':<38}  SUBJECT"
     lines += [header, "-" * min(width, 120)]
     wrap = textwrap.TextWrapper(width=min(width, 120) - 10, initial_indent=" " * 10, subsequent_indent=" " * 10)

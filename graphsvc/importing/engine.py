@@ -4,7 +4,9 @@ The whole import is one store transaction. Rows are checked a chunk at a time ag
 transaction already holds (the store plus earlier chunks of this import), so memory stays bounded
 by the chunk and by the ids seen; each chunk is written with one ``write_batch``. Every problem is
 recorded with its place; if there is any, or on a dry run, the transaction is rolled back at the
-end and nothing is written. The change log gets one entry per change, with the importer as actor.
+end and nothing is written. The change log gets one entry per change, with the importer as actor,
+and a last ``import`` entry saying how many entries before it the import wrote (so that readers of
+the log can tell an import apart).
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ def run_import(service, sources: Iterable[Iterable[Row]], actor: str, options: I
             importer.finish()
             if result.error_count or options.dry_run:
                 raise _RollBack
+            if importer.entries:
+                tx.log_import(f"import:{uuid.uuid4().hex[:16]}", {
+                    "entries": importer.entries, "rows": result.rows, "created": result.created,
+                    "updated": result.updated, "unchanged": result.unchanged})
     except _RollBack:
         return result
     finally:
@@ -74,6 +80,12 @@ class Importer:
         self.relationship_ids: set[str] = set()  # ids given by relationship rows so far
         self._id_prefix, self._next_id = f"rel-{uuid.uuid4().hex[:10]}-", 0
         self._limits: dict[tuple[str, str], list] = {}  # memoised rule lookups: they run for every row
+        self.entries = 0  # change-log entries written so far (one per record written)
+
+    def write(self, batch: WriteBatch) -> None:
+        """Write one chunk; the change log gets one entry per record in it."""
+        self.tx.write_batch(batch)
+        self.entries += len(batch)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -156,7 +168,7 @@ class Importer:
         for item in items:
             self._relationship(item, by_id, by_key, stored, added, seen, batch, now)
         if batch:
-            self.tx.write_batch(batch)
+            self.write(batch)
 
     def _relationship_item(self, row: Row, column: str | None) -> dict | None:
         data = row.data

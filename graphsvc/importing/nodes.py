@@ -69,7 +69,7 @@ class NodeChunk:
             if node_id is not None:
                 self._links(item, node_id, batch, now)
         if batch:
-            self.importer.tx.write_batch(batch)
+            self.importer.write(batch)
 
     # -- one row -----------------------------------------------------------------------------------
 

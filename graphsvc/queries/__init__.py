@@ -11,6 +11,8 @@ that are being worked out in the background.
 - ``action_log``: the board action log.
 - ``connections``: paths, neighbourhoods, brokers, communities, coverage, contacts.
 - ``overlaps``: overlapping initiatives and actions, one record's overlaps, likely duplicate records.
+- ``changes`` (with ``change_digest``, ``change_imports``, ``change_rag``): what changed between two moments.
+- ``moments``, ``reconstruct``, ``as_of``: the graph and its answers as they stood at a past moment.
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ from ..analysis.coverage import coverage as coverage_matrix
 from ..analysis.coverage import initiative_links
 from ..analysis.paths import AWARENESS_LINKS, CONTEXT_LINKS, k_shortest_paths, node_summary
 from ..analysis.paths import neighbourhood as nodes_around
+from .as_of import answer_at
 from .cache import caches_for, snapshot
+from .moments import Moment
 
 __all__ = ["brokers", "communities", "contacts", "coverage", "end_types", "neighbourhood", "paths", "working_types"]
 
@@ -68,16 +70,20 @@ def communities(service, min_size: int = 2, limit: int = 20, members: int = 20, 
 
 
 def coverage(service, rows: str = "Theme", cols: str = "Population", status: str | None = "active",
-             rollup: bool = True, examples: bool = True) -> dict:
-    """Initiatives per (row, column) cell, e.g. Theme x Population, with the empty cells listed.
+             rollup: bool = True, examples: bool = True, moment: Moment | None = None) -> dict:
+    """Initiatives per (row, column) cell, e.g. Theme x Population, with the empty cells listed, and
+    ``graph_as_of`` ({seq, at}): the moment of the graph counted, now unless ``moment`` names a past one.
     ``status`` is the initiative status counted; None or ``any`` counts every initiative. Kept until the
     next change (a national matrix takes about a second): callers must not change the answer."""
     vocabulary = service.vocabulary
-    seq, graph = snapshot(service, examples)
+
+    def compute(graph, answered: Moment) -> dict:
+        matrix = coverage_matrix(graph, rows, cols, initiative_links(vocabulary, rows),
+                                 initiative_links(vocabulary, cols), None if status == "any" else status, rollup)
+        return {**matrix, "graph_as_of": answered.as_dict()}
+
     key = ("coverage", examples, rows, cols, status, rollup)
-    return caches_for(service).answers.get(seq, key, lambda: coverage_matrix(
-        graph, rows, cols, initiative_links(vocabulary, rows), initiative_links(vocabulary, cols),
-        None if status == "any" else status, rollup))
+    return answer_at(service, moment, examples, "answers", key, compute)[0]
 
 
 def contacts(service, person: str, theme: str, limit: int = 5, max_hops: int = 6, types: list[str] | None = None,

@@ -1,8 +1,10 @@
-"""The board action log: one row per action with its owners, due date, RAG and open gap flags.
+"""The board action log: one row per action with its owners, due date, RAG, latest progress update
+and open gap flags.
 
 Pure functions of the projection graph, the gap flags and a ``last_changed`` lookup; no Flask.
 RAG is derived by :func:`derive_rag`, whose rules (:data:`RAG_RULES`) the HTML page and
-docs/action-log.md print.
+docs/action-log.md print; the owner's own RAG, from the latest progress update, is shown beside it
+(``latest_update``) and changes nothing in the derived one.
 
 >>> import networkx as nx, datetime as dt
 >>> g = nx.MultiDiGraph()
@@ -23,6 +25,7 @@ import networkx as nx
 
 from ..analysis.common import label, parse_date
 from ..analysis.gaps import Gap
+from ..progress import latest_update
 from ..spreadsheet_safety import guard_cell, xml_safe_text
 from ..store.model import Change
 from ..vocabulary import EXAMPLE_PROPERTY
@@ -42,7 +45,9 @@ RAG_RULES = (
     ("cancelled", "Status cancelled."),
 )
 CSV_COLUMNS = ("Reference", "Action", "Recommendations", "Accountable owner", "Owner flags", "Responsible",
-               "Due date", "Status", "RAG", "Why", "Last changed (UTC)", "Open flags", "Id", "Example data")
+               "Due date", "Original due date", "Status", "RAG", "Why", "Latest update", "Reported RAG",
+               "Update summary", "Blockers", "Last changed (UTC)", "Open flags", "Id", "Example data")
+LATEST_UPDATE_FIELDS = ("id", "date", "rag", "summary", "blockers")  # what a row shows of the latest update
 
 LastChanged = Callable[[str], Change | None]
 
@@ -129,12 +134,15 @@ def to_csv(rows: Iterable[dict]) -> str:
     for row in rows:
         # Names and titles come from users: guard_cell keeps a spreadsheet from running them as formulas,
         # xml_safe_text replaces control characters that older records may hold.
+        update = row["latest_update"] or {}
         writer.writerow([guard_cell(xml_safe_text(value)) for value in (
             row["reference"], row["title"], _join(r["title"] for r in row["recommendations"]),
             _join(p["name"] for p in row["accountable"]), _join(row["owner_flags"]),
-            _join(p["name"] for p in row["responsible"]), row["due_date"] or "", row["status"] or "",
-            row["rag"], _join(row["rag_reasons"]), _excel_time(row["last_changed"]), _join(row["flags"]),
-            row["id"], "example (fictional)" if row["example"] else "")])
+            _join(p["name"] for p in row["responsible"]), row["due_date"] or "", row["original_due_date"] or "",
+            row["status"] or "", row["rag"], _join(row["rag_reasons"]), update.get("date") or "",
+            update.get("rag") or "", update.get("summary") or "", update.get("blockers") or "",
+            _excel_time(row["last_changed"]), _join(row["flags"]), row["id"],
+            "example (fictional)" if row["example"] else "")])
     return out.getvalue()
 
 
@@ -156,10 +164,15 @@ def _row(graph, node, data, by_subject, owner_flags, last_changed, as_of, soon_d
     changed_at, changed_by = _last_change(data.get("updated_at"), last_changed(node))
     recommendations = sorted(({"id": rec, "title": label(graph, rec)} for rec in _targets(graph, node, "IMPLEMENTS")),
                              key=lambda r: (r["title"].lower(), r["id"]))
+    latest = latest_update(graph, node)
+    original = parse_date(data.get("original_due_date"))
     return {"id": node, "reference": data.get("reference") or "", "title": label(graph, node),
             "recommendations": recommendations, "accountable": owners, "multiple_owners": len(owners) > 1,
             "owner_flags": about_owners, "responsible": _parties(graph, node, "RESPONSIBLE_FOR"),
-            "due_date": due.isoformat() if due else None, "status": data.get("status"),
+            "due_date": due.isoformat() if due else None,
+            "original_due_date": original.isoformat() if original and original != due else None,
+            "latest_update": {key: latest.get(key) for key in LATEST_UPDATE_FIELDS} if latest else None,
+            "status": data.get("status"),
             "priority": data.get("priority"), "rag": rag, "rag_reasons": reasons,
             "last_changed": changed_at, "last_changed_by": changed_by, "flags": flags,
             "example": data.get(EXAMPLE_PROPERTY) is True}

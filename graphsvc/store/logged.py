@@ -73,6 +73,9 @@ class LoggedTransaction(GraphTransaction):
                         for rel in batch.create_relationships]
         self._log_many(entries)
 
+    def log_import(self, subject, summary) -> None:
+        self._log(Operation.IMPORT, subject, None, dict(summary))
+
     def replace_relationships(self, subject, remove, rel_type, source, target, properties, rel_id) -> Relationship:
         removed = [self._remove_relationship(old_id).as_record() for old_id in remove]
         rel = self._insert_relationship(rel_type, source, target, properties, rel_id)

@@ -23,6 +23,9 @@ class Operation:
     DELETE_RELATIONSHIP = "delete_relationship"
     REPLACE_RELATIONSHIPS = "replace_relationships"
     ERASE_NODE = "erase_node"  # a person erased; its subject is a pseudonym, never the erased id
+    # A bulk import's last entry, in its own transaction: changes no record; ``after`` summarises the import,
+    # and its ``entries`` are the entries just before it (an import holds the writers' lock throughout).
+    IMPORT = "import"
     CREATE_TOKEN = "create_token"
     REVOKE_TOKEN = "revoke_token"
 

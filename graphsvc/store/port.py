@@ -125,6 +125,11 @@ class GraphTransaction(GraphReader):
         writes would leave: create_node, update_node, delete_relationship, create_relationship."""
 
     @abstractmethod
+    def log_import(self, subject: str, summary: dict[str, Any]) -> None:
+        """Append an ``import`` entry (changing no record) that closes a bulk import: ``summary["entries"]``
+        says how many entries before it the import wrote, so readers of the log can tell them apart."""
+
+    @abstractmethod
     def replace_relationships(self, subject: str, remove: list[str], rel_type: str, source: str, target: str,
                               properties: dict[str, Any], rel_id: str) -> Relationship:
         """Delete the relationships ``remove`` and create one new relationship, logged as ONE change

@@ -67,7 +67,8 @@ def page_globals():
 
 
 # The modules whose routes attach to `web`, one per area of the service.
-PAGE_MODULES = ("views", "actions", "edit", "connections", "mapping", "raci", "imports", "links")
+PAGE_MODULES = ("views", "actions", "edit", "connections", "mapping", "raci", "imports", "links", "progress",
+                "changes", "flag_changes", "board_pack", "meetings")
 
 
 def register_web(app: Flask) -> None:

@@ -213,9 +213,14 @@ def _statuses(service) -> tuple[str, ...]:
 
 
 def _row(row: dict) -> dict:
+    update = row["latest_update"]
     return {**row, "rag_label": phrase(row["rag"]), "rag_colour": RAG_COLOURS[row["rag"]],
             "status_label": phrase(row["status"]) if row["status"] else "Not set",
             "due": readable_date(row["due_date"]) if row["due_date"] else None,
+            "original_due": readable_date(row["original_due_date"]) if row["original_due_date"] else None,
+            # The owner's own RAG, beside the log's derived one: both in words.
+            "latest": {"date": readable_date(update["date"] or ""), "rag_label": phrase(update["rag"] or ""),
+                       "rag_colour": RAG_COLOURS.get(update["rag"], "grey")} if update else None,
             "flag_labels": [phrase(flag.replace("-", "_")) for flag in [*row["flags"], *row["owner_flags"]]]}
 
 

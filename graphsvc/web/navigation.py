@@ -15,6 +15,10 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Overlaps", "/overlaps", "viewer"),
     ("Coverage", "/coverage", "viewer"),
     ("Connections", "/connections", "viewer"),
+    ("Changes", "/changes", "viewer"),
+    ("Flags over time", "/gaps/changes", "viewer"),
+    ("Board pack", "/board-pack", "viewer"),
+    ("Meetings", "/meetings", "viewer"),
     ("Add a record", "/records/new", "coordinator"),
     ("Import", "/import", "coordinator"),
 ]

@@ -21,6 +21,7 @@ from ..queries.settings import gap_settings
 from ..vocabulary import EXAMPLE_PROPERTY
 from .formatting import OPERATIONS, label_of, phrase, readable_date, readable_time, readable_value, relationship_heading
 from .overlap_pairs import KIND_WORDS, REVIEW_ROLE, compared_on, overlap_kind, pair_view
+from .progress import progress_section
 
 __all__ = ["attention_context", "record_context", "search_context"]
 
@@ -75,6 +76,8 @@ def record_context(service, record_id: str, identity) -> dict:
         "flags": [_flag(gap) for gap in _current_gaps(service)[1] if gap.subject.get("id") == node.id],
         "history": _history(service, node.id),
         "can_edit": identity.can("coordinator"),
+        # An action's page also shows its progress updates (graphsvc.web.progress).
+        "progress": progress_section(service, node, identity) if node.type == "Action" else None,
     }
 
 

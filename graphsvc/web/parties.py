@@ -28,7 +28,9 @@ def party_choices(service, text: str, chosen: str) -> tuple[list[dict], str | No
                        "type": phrase(node.type), "example": node.properties.get(EXAMPLE_PROPERTY) is True}
                       for node, _ in found]
     if chosen and chosen not in {c["id"] for c in candidates}:
-        candidates.insert(0, chosen_party(service, chosen))  # keep what was chosen when the save was refused
+        kept = chosen_party(service, chosen)  # None when the id is not a party: nothing to keep then
+        if kept:
+            candidates.insert(0, kept)  # keep what was chosen when the save was refused
     return candidates, None
 
 
