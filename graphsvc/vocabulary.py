@@ -98,6 +98,11 @@ class NodeType:
         return next(iter(self.properties))
 
     @property
+    def sensitive_properties(self) -> frozenset[str]:
+        """Properties shown only to readers who may see sensitive values (e.g. a person's email)."""
+        return frozenset(name for name, spec in self.properties.items() if spec.sensitive)
+
+    @property
     def personal_properties(self) -> tuple[str, ...]:
         """Properties holding personal data about an individual (erased by `graphsvc forget`)."""
         return tuple(name for name, spec in self.properties.items() if spec.personal)

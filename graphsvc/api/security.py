@@ -87,7 +87,7 @@ def redact(record: dict | None) -> dict | None:
     node_type = get_service().vocabulary.node_type(record.get("type", ""))
     if node_type is None:
         return record
-    hidden = {name for name, spec in node_type.properties.items() if spec.sensitive}
+    hidden = node_type.sensitive_properties
     return {key: value for key, value in record.items() if key not in hidden} if hidden else record
 
 

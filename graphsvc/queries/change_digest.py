@@ -215,8 +215,7 @@ class Digest:
         order; stamps never, sensitive values only for readers who may see them."""
         before, after, node_type = before or {}, after or {}, self.vocabulary.node_type(type_name)
         order = list(node_type.properties) if node_type else []
-        hidden = set() if self.audience.sensitive or node_type is None else {
-            name for name, spec in node_type.properties.items() if spec.sensitive}
+        hidden = frozenset() if self.audience.sensitive or node_type is None else node_type.sensitive_properties
         names = dict.fromkeys([*order, *sorted(before), *sorted(after)])
         return [{"name": name, "before": before.get(name), "after": after.get(name)} for name in names
                 if name not in STAMPS and name not in hidden and before.get(name) != after.get(name)]
