@@ -22,7 +22,9 @@ from .service import GraphService
 from .store.model import Node
 from .store.port import GraphReader
 
-__all__ = ["HELD", "Pins", "mark_held", "meeting_group", "pack_pins"]
+__all__ = ["HOLD_ROLE", "HELD", "Pins", "mark_held", "meeting_group", "pack_pins"]
+
+HOLD_ROLE = "governance"  # marking a meeting held pins the pack it saw: the governance group's to do
 
 MEETING, MEETING_OF = "Meeting", "MEETING_OF"
 HELD, PLANNED = "held", "planned"

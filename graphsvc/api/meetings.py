@@ -16,7 +16,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from ..app import get_service
 from ..decisions import DECISION, RECORD_ROLE, decision_input_schema, record_decision
-from ..meetings_record import mark_held
+from ..meetings_record import HOLD_ROLE, mark_held
 from ..queries.board_pack import decisions_at, meeting_pack
 from ..queries.moments import Moment
 from ..reports.action_log import RAGS
@@ -212,7 +212,7 @@ blp = Blueprint("meeting_packs", __name__, url_prefix="/api/v1/meetings",
 
 @blp.route("/<meeting_id>/held")
 class Held(MethodView):
-    @requires("governance")
+    @requires(HOLD_ROLE)
     @blp.arguments(HeldBodySchema)
     @blp.response(200, HeldMeetingSchema)
     def post(self, _body, meeting_id):

@@ -19,7 +19,7 @@ from ..app import get_service
 from ..decisions import DECISION, MAX_CONCERNS, RECORD_ROLE, record_decision
 from ..errors import Conflict, Invalid
 from ..meetings import overseeing_group
-from ..meetings_record import HELD, PLANNED, mark_held, meeting_group
+from ..meetings_record import HELD, HOLD_ROLE, PLANNED, mark_held, meeting_group
 from ..queries.board_pack import decisions_at, group_meetings, meeting_pack
 from ..reports.action_log import natural_key
 from ..reports.board_pack import NO_AREA, to_html, to_xlsx
@@ -79,7 +79,7 @@ def record_meeting_decision(meeting_id: str):
 
 @web.route("/meetings/<meeting_id>/held", methods=["POST"])
 def mark_meeting_held(meeting_id: str):
-    if not g.user.can("governance"):
+    if not g.user.can(HOLD_ROLE):
         abort(403)
     service = get_service()
     try:
@@ -141,7 +141,7 @@ def meeting_context(service, meeting_id: str, values: dict, errors: dict) -> dic
         "agenda": agenda(pack, _pack_links(meeting_id, status, group)) if pack else None,
         "pack_links": _pack_links(meeting_id, status, group) if pack else None,
         "decisions": [_decision_view(d) for d in decisions_at(graph, meeting_id, today)],
-        "can_mark_held": g.user.can("governance") and status == PLANNED
+        "can_mark_held": g.user.can(HOLD_ROLE) and status == PLANNED
                          and (properties.get("date") or "9999") <= today.isoformat(),
         "held_error": " ".join(map(str, errors.get("held", []))) or None,
     }
