@@ -39,6 +39,9 @@ $(WEB_STAMP): package.json package-lock.json Makefile
 	@# (browsers cannot resolve the ES modules' bare imports, and the policy refuses an inline import map).
 	mkdir -p $(WEB_VENDOR)/d3 && for module in d3-dispatch d3-quadtree d3-timer d3-force; do \
 		cp node_modules/$$module/dist/$$module.min.js $(WEB_VENDOR)/d3/ || exit 1; done
+	@# uPlot for indicator charts: its classic build (fills window.uPlot) and its stylesheet, as files.
+	mkdir -p $(WEB_VENDOR)/uplot && cp node_modules/uplot/dist/uPlot.iife.min.js \
+		node_modules/uplot/dist/uPlot.min.css $(WEB_VENDOR)/uplot/
 	@touch $@
 
 run: $(STAMP) $(WEB_STAMP)

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
+from impact_section import IMPACT_KEYS, impact_metrics  # bench/impact_section.py
 from neo4j_section import NEO4J_KEYS, neo4j_metrics  # bench/neo4j_section.py
 from web import measure_demo, measure_store, web_keys  # bench/web.py, beside this file
 
@@ -51,7 +52,7 @@ KEYS = ("nodes", "relationships", "generate_s", "import_s", "import_records_per_
         "overlaps_full_s", "overlaps_initiatives", "overlaps_pairs", "overlap_planted_recall", "overlap_recall",
         "overlap_sample_size", "overlap_bruteforce_s", "overlap_blocked_s", "as_of_changes", "as_of_recent_s",
         "as_of_recent_cached_ms", "as_of_recent_gaps_ms", "as_of_midpoint_s", "as_of_midpoint_cached_ms",
-        "as_of_midpoint_gaps_ms", "board_pack_render_ms", "peak_rss_mb",
+        "as_of_midpoint_gaps_ms", "board_pack_render_ms", *IMPACT_KEYS, "peak_rss_mb",
         "peak_child_rss_mb", *web_keys("demo_"), *web_keys(), *NEO4J_KEYS)
 
 
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     for measure, options in ((gap_metrics, {}), (path_metrics, {}), (brokers_metrics, {}),
                              (overlap_metrics, {"timeout": args.overlap_timeout})):
         _optional(measure, graph, rng, planted, metrics, **options)
+    _optional(impact_measure, graph, rng, planted, metrics)
     import_without_ids(service, metrics)
     metrics["durable_writes_per_s"] = durable_writes_per_s(service)
     as_of_metrics(OUT / "bench.sqlite3", projection, metrics)
@@ -385,6 +387,11 @@ def _pairs(found: list[dict]) -> set[frozenset]:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
+
+def impact_measure(graph: nx.MultiDiGraph, rng: random.Random, planted: list[dict], metrics: dict) -> None:
+    """Impact summary, traces, framework coverage, gaps with series and a framework (bench/impact_section.py)."""
+    impact_metrics(graph, rng, REFERENCE_DATE, metrics, _timed, _quantile, _ms)
 
 
 def _optional(measure: Callable, graph, rng, planted, metrics: dict, **options) -> None:

@@ -16,13 +16,24 @@ from .importing import ImportOptions, run_import
 from .importing.readers import rows_of_document
 from .vocabulary import EXAMPLE_PROPERTY, yaml_load
 
-__all__ = ["DATASETS", "main", "register_commands"]
+__all__ = ["DATASETS", "FRAMEWORKS", "main", "register_commands"]
 
-# Each dataset lists the seed files it loads, in order (later files refer to earlier ones).
+# The national frameworks as published (seeds/frameworks/README.md names each one's source). Real
+# reference data, not examples: every dataset loads them, and removing the demo leaves them.
+FRAMEWORKS = [
+    "frameworks/eds-2022",
+    "frameworks/wres",
+    "frameworks/pcref",
+    "frameworks/core20plus5-adults",
+    "frameworks/core20plus5-cyp",
+    "frameworks/nhs-edi-improvement-plan",
+]
+# Each dataset lists the seed files it loads, in order (later files refer to earlier ones): the demo
+# may cite framework items, so the frameworks come before the report and the demo.
 DATASETS = {
-    "report": ["taxonomy", "report"],
-    "demo": ["taxonomy", "report", "demo"],
-    "all": ["taxonomy", "report", "demo"],
+    "report": ["taxonomy", *FRAMEWORKS, "report"],
+    "demo": ["taxonomy", *FRAMEWORKS, "report", "demo"],
+    "all": ["taxonomy", *FRAMEWORKS, "report", "demo"],
 }
 # The demo borough deliberately holds one legacy action with two accountable owners, as imported
 # spreadsheets often do, so the gap report has an `action-multiple-owners` case to show. The API

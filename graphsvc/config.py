@@ -41,6 +41,7 @@ def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str
                           ("GRAPHSVC_GAP_STALE_DAYS", "GAP_STALE_DAYS"),
                           ("GRAPHSVC_GAP_OVERLOAD_ACTIONS", "GAP_OVERLOAD_ACTIONS"),
                           ("GRAPHSVC_GAP_SCHEDULE_DAYS", "GAP_SCHEDULE_DAYS"),
+                          ("GRAPHSVC_GAP_RECENT_DATA_DAYS", "GAP_RECENT_DATA_DAYS"),
                           ("GRAPHSVC_SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES")):
         if env.get(variable):
             settings[key] = int(env[variable])
@@ -75,6 +76,7 @@ DEFAULTS: dict[str, Any] = {
     "GAP_STALE_DAYS": 60,  # an open action unchanged this long is stale
     "GAP_OVERLOAD_ACTIONS": 5,  # an owner accountable for more open actions than this is overloaded
     "GAP_SCHEDULE_DAYS": 183,  # a theme needs an event within this horizon (about six months)
+    "GAP_RECENT_DATA_DAYS": 400,  # an indicator needs a value this recent (annual returns, a month's grace)
     "JSON_SORT_KEYS": False,
     "API_TITLE": "graphsvc",
     "API_VERSION": "v1",

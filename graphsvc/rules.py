@@ -78,6 +78,9 @@ def link_breach(vocabulary: Vocabulary, rel_type: str, source: NodeLike, target:
         if rule.kind == "forbidden_link" and (_forbidden(rule, source, target) or
                                               (rule.either_direction and _forbidden(rule, target, source))):
             return rule
+        if (rule.kind == "link_needs_property" and source.type == rule.from_type
+                and source.properties.get(rule.property) is None):
+            return rule  # e.g. a measurement for a population must say how many people it describes
         if rule.kind == "example_boundary" and is_example(source) != is_example(target):
             if rel_type not in rule.may_cross or not is_example(source):
                 return rule  # only example work may reach out, and only to what it is about
@@ -93,6 +96,8 @@ def rule_properties(vocabulary: Vocabulary) -> frozenset[str]:
     names = {EXAMPLE_PROPERTY} if any(rule.kind == "example_boundary" for rule in vocabulary.rules) else set()
     for rule in vocabulary.rules:
         names.update(rule.to_where)
+        if rule.property:
+            names.add(rule.property)
     return frozenset(names)
 
 

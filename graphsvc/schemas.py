@@ -103,9 +103,9 @@ def property_field(spec: PropertySpec, for_patch: bool = False) -> fields.Field:
     elif spec.type == "partial_date":
         field = PartialDate(**options)
     elif spec.type == "integer":
-        field = fields.Integer(strict=True, validate=SAFE_INTEGER, **options)
+        field = fields.Integer(strict=True, validate=[SAFE_INTEGER, *_at_least(spec)], **options)
     elif spec.type == "number":
-        field = FiniteNumber(**options)
+        field = FiniteNumber(validate=_at_least(spec), **options)
     elif spec.type == "boolean":
         field = fields.Boolean(**options)
     elif spec.type == "email":
@@ -114,6 +114,13 @@ def property_field(spec: PropertySpec, for_patch: bool = False) -> fields.Field:
         field = fields.URL(schemes={"http", "https"}, validate=[validate.Length(max=2000), storable_text],
                            **options)
     return field
+
+
+def _at_least(spec: PropertySpec) -> list:
+    """The vocabulary's minimum for a number, with its own message (the small-numbers rule's, say)."""
+    if spec.minimum is None:
+        return []
+    return [validate.Range(min=spec.minimum, error=spec.below_minimum or "Must be at least {min}.")]
 
 
 def storable_text(value: str) -> str:

@@ -40,7 +40,7 @@ __all__ = [
 PROPERTY_TYPES = frozenset({"string", "text", "enum", "date", "partial_date", "integer", "number", "boolean", "email",
                             "url"})
 RESERVED_NAMES = frozenset({"id", "type", "from", "to", "created_at", "updated_at", "version"})
-RULE_KINDS = frozenset({"forbidden_link", "max_incoming", "example_boundary"})
+RULE_KINDS = frozenset({"forbidden_link", "max_incoming", "example_boundary", "link_needs_property"})
 ANY_RELATIONSHIP = "*"  # a rule's relationship: every type, including any added to the vocabulary later
 EXAMPLE_PROPERTY = "example"  # the common property marking fictional example records
 WRITE_ROLES = ("coordinator", "governance", "admin")
@@ -66,9 +66,14 @@ class PropertySpec:
     description: str = ""
     write_role: str | None = None
     personal: bool = False
+    # The least value a number or integer may take, and what a smaller one is told (e.g. small numbers).
+    minimum: int | float | None = None
+    below_minimum: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "required": self.required}
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
         if self.write_role:
             out["write_role"] = self.write_role
         if self.personal:
@@ -167,6 +172,7 @@ class Rule:
     max: int | None = None
     either_direction: bool = False
     may_cross: tuple[str, ...] = ()
+    property: str | None = None  # link_needs_property: what the from end must hold before it links
 
     def covers(self, rel_type: str) -> bool:
         return self.relationship in (rel_type, ANY_RELATIONSHIP)
@@ -182,6 +188,8 @@ class Rule:
             out["either_direction"] = True
         if self.may_cross:
             out["may_cross"] = list(self.may_cross)
+        if self.property:
+            out["property"] = self.property
         return out
 
 

@@ -106,9 +106,14 @@ def _properties(raw: Any, where: str, need_one: bool) -> dict[str, PropertySpec]
         max_length = body.get("max_length")
         _check(max_length is None or (isinstance(max_length, int) and max_length > 0),
                f"{at}.max_length: positive integer required")
+        minimum = body.get("minimum")
+        _check(minimum is None or (kind in {"integer", "number"} and isinstance(minimum, int | float)
+                                   and not isinstance(minimum, bool)),
+               f"{at}.minimum: a number, on an integer or number property")
         specs[name] = PropertySpec(name, kind, bool(body.get("required", False)), values, max_length,
                                    bool(body.get("sensitive", False)), str(body.get("description", "")),
-                                   _write_role(body, at), bool(body.get("personal", False)))
+                                   _write_role(body, at), bool(body.get("personal", False)), minimum,
+                                   " ".join(str(body.get("below_minimum", "")).split()))
     return specs
 
 
@@ -123,11 +128,15 @@ def _rule(index: int, raw: Any, node_types: dict, relationship_types: dict) -> R
     for key in ("from_type", "to_type"):
         _check(raw.get(key) is None or raw[key] in node_types, f"{where}.{key}: unknown node type")
     _check(kind != "max_incoming" or isinstance(raw.get("max"), int), f"{where}.max: integer required")
+    needs = raw.get("property")
+    _check(kind != "link_needs_property" or (raw.get("from_type") in node_types
+                                            and needs in node_types[raw["from_type"]].properties),
+           f"{where}.property: a property of its from_type required")
     may_cross = tuple(raw.get("may_cross") or ())
     _check(all(name in relationship_types for name in may_cross), f"{where}.may_cross: unknown relationship type")
     return Rule(str(raw.get("id") or f"rule-{index}"), kind, rel, " ".join(str(raw.get("message", "")).split()),
                 raw.get("from_type"), raw.get("to_type"), dict(raw.get("to_where") or {}), raw.get("max"),
-                bool(raw.get("either_direction", False)), may_cross)
+                bool(raw.get("either_direction", False)), may_cross, needs)
 
 
 def _link_columns(raw: Any, node_types: dict, relationship_types: dict) -> dict[str, LinkColumn]:

@@ -18,7 +18,10 @@ SAMPLE_VALUES = {
 
 
 def sample_value(spec: PropertySpec):
-    return spec.values[0] if spec.type == "enum" else SAMPLE_VALUES[spec.type]
+    if spec.type == "enum":
+        return spec.values[0]
+    value = SAMPLE_VALUES[spec.type]
+    return max(value, spec.minimum) if spec.minimum is not None else value
 
 
 def minimal_body(node_type: NodeType, **extra) -> dict:
@@ -55,3 +58,14 @@ class GraphBuilder:
         self.count += 1
         self.graph.add_edge(source, target, key=f"r{self.count}", type=rel_type, **props)
         return self
+
+
+def api_post(client, path: str, body: dict) -> None:
+    """Create through the API (``path`` under /api/v1), failing with the answer if it was refused."""
+    response = client.post(f"/api/v1/{path}", json=body)
+    assert response.status_code in (200, 201), (path, response.get_json())
+
+
+def api_link(client, rel_type: str, source: str, target: str) -> None:
+    """Create one relationship through the API."""
+    api_post(client, "relationships", {"type": rel_type, "from": source, "to": target})

@@ -76,6 +76,15 @@ def _cases():
         return (f"/api/v1/actions/{_node(admin, _typed('Action'))}/updates",
                 {"date": "2026-12-01", "rag": "green", "done": "Held the first session."}, "")
 
+    def measurement(admin):
+        return (f"/api/v1/indicators/{_node(admin, _typed('Indicator'))}/measurements",
+                {"period": "Q1 2026/27", "value": 41, "date": "2026-06-30"}, "")
+
+    def measurement_import(admin):
+        return ("/api/v1/indicators/measurements/import",
+                {"rows": [{"indicator": _node(admin, _typed("Indicator")), "period": "Q1 2026/27", "value": 41,
+                           "date": "2026-06-30"}]}, "")
+
     def meeting_held(admin):
         meeting = _node(admin, _typed("Meeting"), status="planned", date="2026-01-01")
         return f"/api/v1/meetings/{meeting}/held", {}, ""
@@ -108,6 +117,8 @@ def _cases():
         ("POST", "/api/v1/actions/<action_id>/raci", "governance", raci_add),
         ("DELETE", "/api/v1/actions/<action_id>/raci", "governance", raci_remove),
         ("POST", "/api/v1/actions/<action_id>/updates", "coordinator", progress_update),
+        ("POST", "/api/v1/indicators/<indicator_id>/measurements", "coordinator", measurement),
+        ("POST", "/api/v1/indicators/measurements/import", "coordinator", measurement_import),
         ("POST", "/api/v1/meetings/<meeting_id>/held", "governance", meeting_held),
         ("POST", "/api/v1/meetings/<meeting_id>/decisions", "governance", meeting_decision),
         ("POST", "/api/v1/tokens", "admin", token_create),

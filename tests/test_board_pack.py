@@ -10,6 +10,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.helpers import api_link as link
+from tests.helpers import api_post as post
+
 TODAY = dt.datetime.now(dt.UTC).date()
 YESTERDAY, SOON, LATER = (TODAY + dt.timedelta(days=n) for n in (-1, 14, 60))
 PACK = "/api/v1/reports/board-pack"
@@ -19,13 +22,6 @@ def day(value: dt.date) -> str:
     return value.isoformat()
 
 
-def post(client, path: str, body: dict) -> None:
-    response = client.post(f"/api/v1/{path}", json=body)
-    assert response.status_code in (200, 201), (path, response.get_json())
-
-
-def link(client, rel_type: str, source: str, target: str) -> None:
-    post(client, "relationships", {"type": rel_type, "from": source, "to": target})
 
 
 @pytest.fixture

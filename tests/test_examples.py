@@ -6,7 +6,7 @@ from graphsvc.cli import seed_dataset
 from graphsvc.vocabulary import EXAMPLE_PROPERTY
 
 # The only ways example work may reach a real record: what the demonstration is about.
-MAY_CROSS = {"IMPLEMENTS", "ADDRESSES", "SERVES"}
+MAY_CROSS = {"IMPLEMENTS", "ADDRESSES", "SERVES", "BROKEN_DOWN_BY", "EVIDENCES"}
 
 
 def _is_example(graph, node):

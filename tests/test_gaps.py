@@ -37,7 +37,8 @@ def test_every_designed_rule_exists():
         "action-stale", "owner-left", "owner-overloaded", "recommendation-without-action",
         "initiative-without-lead", "initiative-without-senior-sponsor", "outcome-without-indicator",
         "action-without-outcome", "theme-uncovered", "population-unserved",
-        "organisation-without-senior-engagement", "theme-without-resource", "theme-not-scheduled"}
+        "organisation-without-senior-engagement", "theme-without-resource", "theme-not-scheduled",
+        "indicator-off-track", "indicator-without-recent-data", "framework-item-without-evidence"}
 
 
 def test_action_without_owner():

@@ -14,16 +14,18 @@ DESIGN_COLLECTIONS = {"organisations", "people", "groups", "initiatives", "sourc
                       "recommendations", "actions", "outcomes", "indicators", "themes", "populations",
                       "places", "resources", "events"}
 GOVERNANCE_CYCLE_COLLECTIONS = {"meetings", "decisions", "progress_updates"}  # beyond the design's starting set
+IMPACT_COLLECTIONS = {"measurements", "frameworks", "framework_items"}
 
 
 def test_shipped_vocabulary_has_the_designed_collections_and_relationships():
     vocabulary = load_vocabulary()
-    assert {t.plural for t in vocabulary.node_types.values()} == DESIGN_COLLECTIONS | GOVERNANCE_CYCLE_COLLECTIONS
+    assert {t.plural for t in vocabulary.node_types.values()} == (DESIGN_COLLECTIONS | GOVERNANCE_CYCLE_COLLECTIONS
+                                                                     | IMPACT_COLLECTIONS)
     leads = vocabulary.relationship_type("LEADS")
     assert leads.allows("Organisation", "Initiative") and not leads.allows("Initiative", "Organisation")
     assert vocabulary.node_type("Person").properties["email"].sensitive
     assert {rule.id for rule in vocabulary.rules} == {"person-not-in-caucus", "one-accountable-owner",
-                                                      "examples-stay-apart", "one-decision-owner"}
+                                                      "examples-stay-apart", "one-decision-owner", "small-cells"}
     assert vocabulary.relationship_type("REPORTS_ON").allows("ProgressUpdate", "Action")
     assert vocabulary.relationship_type("ACCOUNTABLE_FOR").allows("Person", "Decision")
 

@@ -32,6 +32,9 @@ __all__ = ["BROKER_TYPES", "GraphIndex", "betweenness", "brokers", "communities"
 # Who can broker: a theme, place or source sitting between many nodes is a shared subject, not a go-between.
 BROKER_TYPES = frozenset({"Person", "Organisation", "Group"})
 _WORK_TYPES = frozenset({"Initiative", "Action"})
+# A framework holds every one of its items: a hub of hubs that would fold all the work evidencing any item
+# of it into one community and stand between them all. Its items still join the work that evidences them.
+NOT_CONNECTIONS = frozenset({"ITEM_OF"})
 _DOES_WORK = ACTIVE_PERSON_LINKS | {"PARTNERS_IN", "FUNDS"}  # a member -> work it does, as contacts count it
 
 BETWEENNESS_WORK = 150_000_000  # sources x (adjacency + levels x nodes): ~3 s at 100k nodes on one core
@@ -53,13 +56,18 @@ def graph_index(graph: nx.MultiDiGraph) -> GraphIndex:
     nodes = list(graph)
     position = {node: i for i, node in enumerate(nodes)}
     # One entry per (node, neighbour) of the adjacency dicts: parallel relationships are already folded.
-    count = sum(len(neighbours) for neighbours in graph._succ.values())
-    sources = np.fromiter((position[u] for u, neighbours in graph._succ.items() for _ in neighbours), np.int64, count)
-    targets = np.fromiter((position[v] for neighbours in graph._succ.values() for v in neighbours), np.int64, count)
+    linked = [(position[u], position[v]) for u, neighbours in graph._succ.items()
+              for v, keyed in neighbours.items() if _connects(keyed)]
+    ends = np.array(linked, dtype=np.int64).reshape(-1, 2)
+    sources, targets = ends[:, 0], ends[:, 1]
     keep = sources != targets
     low, high = np.minimum(sources, targets)[keep], np.maximum(sources, targets)[keep]
     pairs = np.unique(low * len(nodes) + high)  # each undirected pair once, however many relationships
     return GraphIndex(nodes, pairs // max(len(nodes), 1), pairs % max(len(nodes), 1))
+
+
+def _connects(keyed: dict) -> bool:
+    return any(data.get("type") not in NOT_CONNECTIONS for data in keyed.values())
 
 
 def betweenness(graph: nx.MultiDiGraph | GraphIndex, samples: int | None = None, seed: int = 0) -> dict:

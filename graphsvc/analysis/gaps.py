@@ -43,6 +43,7 @@ class GapSettings:
     stale_days: int = 60
     overload_actions: int = 5
     schedule_days: int = 183
+    recent_data_days: int = 400  # an indicator needs a value this recent (a year's return, and a month's grace)
 
 
 @dataclass(frozen=True)
@@ -299,4 +300,4 @@ def count_by_rule(gaps: Iterable[Gap]) -> dict[str, int]:
     return counts
 
 
-from . import gap_rules  # noqa: E402,F401  (the rules register themselves; imported last on purpose)
+from . import gap_rules, gap_rules_frameworks, gap_rules_impact  # noqa: E402,F401  (rules register themselves; last)

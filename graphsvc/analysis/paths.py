@@ -28,10 +28,12 @@ Follows = Callable[[str | None, str, str], bool]  # (relationship type, one end,
 # Someone was told or asked about the work, not doing it: a path through these would claim a working
 # tie that is not there, so no default walk takes them.
 AWARENESS_LINKS = frozenset({"INFORMED_OF", "CONSULTED_ON"})
-# What work is about (themes, populations, places, sources, findings): hubs that touch everyone on a
-# subject, so a hop through one says nothing about who works with whom. A default walk takes them only
-# to reach its own ends (a path *to* a theme ends with ADDRESSES), never in the middle.
-CONTEXT_LINKS = frozenset({"ADDRESSES", "SERVES", "OPERATES_IN", "FROM_SOURCE", "RESPONDS_TO"})
+# What work is about (themes, populations, places, sources, findings, the national frameworks' items and
+# the frameworks they belong to, the populations a value is for): hubs that touch everyone on a subject,
+# so a hop through one says nothing about who works with whom. A default walk takes them only to reach
+# its own ends (a path *to* a theme ends with ADDRESSES), never in the middle.
+CONTEXT_LINKS = frozenset({"ADDRESSES", "SERVES", "OPERATES_IN", "FROM_SOURCE", "RESPONDS_TO", "EVIDENCES",
+                           "ITEM_OF", "BROKEN_DOWN_BY"})
 
 PATH_BUDGET = 3_000_000  # adjacency entries one path query may scan (about a second of work)
 NEIGHBOURHOOD_BUDGET = 2_000_000

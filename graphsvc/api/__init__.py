@@ -11,9 +11,12 @@ from .connections import connections_blueprint
 from .erasure import blp as erasure_blp
 from .errors import GraphApi, register_error_handlers
 from .export import export_blueprint
+from .frameworks import blp as frameworks_blp
 from .gaps import gaps_blueprint
 from .history import blp as history_blp
+from .impact import blp as impact_blp
 from .imports import imports_blueprint
+from .measurements import blp as measurements_blp
 from .meetings import blp as meetings_blp
 from .meta import blp as meta_blp
 from .meta import register_docs_assets
@@ -63,4 +66,7 @@ def register_api(app: Flask) -> GraphApi:
     api.register_blueprint(progress_blp)
     api.register_blueprint(changes_blp)
     api.register_blueprint(meetings_blp)
+    api.register_blueprint(measurements_blp)
+    api.register_blueprint(impact_blp)
+    api.register_blueprint(frameworks_blp)
     return api

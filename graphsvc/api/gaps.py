@@ -42,6 +42,7 @@ class SettingsSchema(Schema):
     stale_days = fields.Integer()
     overload_actions = fields.Integer()
     schedule_days = fields.Integer()
+    recent_data_days = fields.Integer()
 
 
 class GapReportSchema(Schema):
@@ -72,6 +73,8 @@ class GapQuerySchema(Schema):
     stale_days = fields.Integer(validate=validate.Range(1, 3650))
     overload_actions = fields.Integer(validate=validate.Range(1, 1000))
     schedule_days = fields.Integer(validate=validate.Range(1, 3650))
+    recent_data_days = fields.Integer(validate=validate.Range(1, 3650), metadata={
+        "description": "An indicator with no value this recent is flagged (indicator-without-recent-data)."})
     examples = fields.Boolean(load_default=True, metadata={
         "description": "Include example (fictional demo) records; false judges the real records only."})
 

@@ -35,7 +35,8 @@ def register(app: Flask) -> None:
                                      param_hint="--judged-on")
         settings = GapSettings(as_of=as_of.date() if as_of else dt.datetime.now(dt.UTC).date(),
                                stale_days=config["GAP_STALE_DAYS"], overload_actions=config["GAP_OVERLOAD_ACTIONS"],
-                               schedule_days=config["GAP_SCHEDULE_DAYS"])
+                               schedule_days=config["GAP_SCHEDULE_DAYS"],
+                               recent_data_days=config["GAP_RECENT_DATA_DAYS"])
         gaps = find_gaps(get_service().graph(examples=examples), settings, rules or None, severity, subject_type)
         if as_json:
             click.echo(json.dumps({"gaps": [g.as_dict() for g in gaps], "counts": count_by_rule(gaps)}, indent=2))

@@ -12,7 +12,7 @@ __all__ = ["gap_settings", "today"]
 
 # Which config key gives the default of each threshold a request may override.
 GAP_DEFAULTS = {"stale_days": "GAP_STALE_DAYS", "overload_actions": "GAP_OVERLOAD_ACTIONS",
-                "schedule_days": "GAP_SCHEDULE_DAYS"}
+                "schedule_days": "GAP_SCHEDULE_DAYS", "recent_data_days": "GAP_RECENT_DATA_DAYS"}
 
 
 def today() -> dt.date:
@@ -24,11 +24,12 @@ def gap_settings(config: Mapping[str, Any], overrides: Mapping[str, Any] | None 
     """The gap thresholds: each override given (and truthy) over the configured default.
 
     ``config`` is the app's config (any mapping with the GAP_* keys); ``overrides`` may hold ``as_of``
-    (an ISO date or a date; default today, UTC), ``stale_days``, ``overload_actions``, ``schedule_days``.
+    (an ISO date or a date; default today, UTC), ``stale_days``, ``overload_actions``, ``schedule_days``,
+    ``recent_data_days``.
 
-    >>> gap_settings({"GAP_STALE_DAYS": 60, "GAP_OVERLOAD_ACTIONS": 5, "GAP_SCHEDULE_DAYS": 183},
-    ...              {"as_of": "2026-01-31", "stale_days": 30})
-    GapSettings(as_of=datetime.date(2026, 1, 31), stale_days=30, overload_actions=5, schedule_days=183)
+    >>> gap_settings({"GAP_STALE_DAYS": 60, "GAP_OVERLOAD_ACTIONS": 5, "GAP_SCHEDULE_DAYS": 183,
+    ...               "GAP_RECENT_DATA_DAYS": 400}, {"as_of": "2026-01-31", "stale_days": 30}).stale_days
+    30
     """
     overrides = overrides or {}
     as_of = overrides.get("as_of")

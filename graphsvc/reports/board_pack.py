@@ -12,13 +12,10 @@ people (a decision about a person, a likely-duplicate pair of people) are shown 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
-from ..spreadsheet_safety import guard_cell, xml_safe_text
 from .action_log import RAG_RULES, RAGS
+from .documents import EXAMPLE_WORDS, contains_examples, render, workbook
 
 __all__ = ["NO_ACTION", "NO_AREA", "SECTIONS", "action_item", "changes_section", "contains_examples",
            "pack_areas", "to_html", "to_xlsx"]
@@ -89,40 +86,22 @@ def changes_section(summary: dict, name_of: Callable[[str], str | None], example
             **section}
 
 
-def contains_examples(value) -> bool:
-    """Whether any record in the pack is marked as example data."""
-    if isinstance(value, dict):
-        return value.get("example") is True or any(contains_examples(item) for item in value.values())
-    if isinstance(value, list):
-        return any(contains_examples(item) for item in value)
-    return False
 
 
 def to_html(pack: dict) -> str:
     """The pack as a standalone print-ready A4 document (no scripts, no external files)."""
-    return _templates().get_template("board_pack.html").render(
-        **pack, sections=SECTIONS, rags=RAGS, rag_rules=RAG_RULES, no_area=NO_AREA, no_action=NO_ACTION)
+    return render(
+        "board_pack.html", **pack, sections=SECTIONS, rags=RAGS, rag_rules=RAG_RULES, no_area=NO_AREA,
+        no_action=NO_ACTION)
 
 
 def to_xlsx(pack: dict) -> bytes:
     """The pack as a workbook: one sheet per section, header row frozen, every cell formula-safe."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    for title, header, rows in _sheets(pack):
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        sheet.append(header)
-        for row in rows:
-            sheet.append([_cell(value) for value in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook(_sheets(pack))
 
 
 # -- helpers ----------------------------------------------------------------------------------
 
-EXAMPLE_WORDS = "example (fictional)"
 
 
 def _sheets(pack: dict):
@@ -226,17 +205,4 @@ def _by_number(rec: dict) -> tuple:
     return (number is None, number if number is not None else 0, str(rec.get("title", "")).lower(), rec["id"])
 
 
-def _cell(value):
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
-    return guard_cell(xml_safe_text(str(value)))
 
-
-_ENVIRONMENT: list[Environment] = []
-
-
-def _templates() -> Environment:
-    if not _ENVIRONMENT:
-        _ENVIRONMENT.append(Environment(loader=PackageLoader("graphsvc", "templates"),
-                                        autoescape=select_autoescape(default=True)))
-    return _ENVIRONMENT[0]

@@ -68,7 +68,7 @@ def page_globals():
 
 # The modules whose routes attach to `web`, one per area of the service.
 PAGE_MODULES = ("views", "actions", "edit", "connections", "mapping", "raci", "imports", "links", "progress",
-                "changes", "flag_changes", "board_pack", "meetings")
+                "changes", "flag_changes", "board_pack", "meetings", "indicators", "impact", "frameworks")
 
 
 def register_web(app: Flask) -> None:

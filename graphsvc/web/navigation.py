@@ -19,6 +19,8 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("Flags over time", "/gaps/changes", "viewer"),
     ("Board pack", "/board-pack", "viewer"),
     ("Meetings", "/meetings", "viewer"),
+    ("Impact", "/impact", "viewer"),
+    ("Frameworks", "/frameworks", "viewer"),
     ("Add a record", "/records/new", "coordinator"),
     ("Import", "/import", "coordinator"),
 ]

@@ -20,6 +20,7 @@ from ..queries.overlaps import overlaps
 from ..queries.settings import gap_settings
 from ..vocabulary import EXAMPLE_PROPERTY
 from .formatting import OPERATIONS, label_of, phrase, readable_date, readable_time, readable_value, relationship_heading
+from .indicators import indicator_section
 from .overlap_pairs import KIND_WORDS, REVIEW_ROLE, compared_on, overlap_kind, pair_view
 from .progress import progress_section
 
@@ -78,6 +79,8 @@ def record_context(service, record_id: str, identity) -> dict:
         "can_edit": identity.can("coordinator"),
         # An action's page also shows its progress updates (graphsvc.web.progress).
         "progress": progress_section(service, node, identity) if node.type == "Action" else None,
+        # An indicator's page shows its series: a chart, its values as a table (graphsvc.web.indicators).
+        "indicator": indicator_section(service, node, identity) if node.type == "Indicator" else None,
     }
 
 

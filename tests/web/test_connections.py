@@ -247,10 +247,10 @@ def test_long_tables_come_a_page_at_a_time_and_every_row_can_be_reached(seeded, 
     browser = person_as("viewer")
     path = f"/records/{FROM}/graph?depth=3&limit=2000"
     data = browser.get(path.replace("/graph?", "/graph.json?")).get_json()
-    assert (len(data["nodes"]), len(data["relationships"])) == (164, 495)  # the demo, 3 steps from Victor
+    assert (len(data["nodes"]), len(data["relationships"])) == (179, 526)  # the demo, 3 steps from Victor
     page = browser.get(path)
-    assert "Showing relationships 1 to 200 of 495 (page 1 of 3)." in page_text(page)
-    assert 'aria-label="Pages of the records table"' not in page.text  # 164 records: one page
+    assert "Showing relationships 1 to 200 of 526 (page 1 of 3)." in page_text(page)
+    assert 'aria-label="Pages of the records table"' not in page.text  # 179 records: one page
     shown, pages = [], 0
     while path:
         page = browser.get(path)
@@ -263,7 +263,7 @@ def test_long_tables_come_a_page_at_a_time_and_every_row_can_be_reached(seeded, 
         assert path is None or ("depth=3" in path and "limit=2000" in path and path.endswith("#relationships"))
     assert pages == 3 and shown == [(rel["from"], rel["to"]) for rel in data["relationships"]]
     last = browser.get(f"/records/{FROM}/graph?depth=3&limit=2000&relationships_page=99")
-    assert "Showing relationships 401 to 495 of 495 (page 3 of 3)." in page_text(last)
+    assert "Showing relationships 401 to 526 of 526 (page 3 of 3)." in page_text(last)
     assert "Previous page" in last.text and next_page(last, "relationships") is None
     odd = browser.get(f"/records/{FROM}/graph?depth=3&limit=2000&relationships_page=abc")
     assert "(page 1 of 3)" in page_text(odd)
