@@ -17,11 +17,11 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from .errors import Conflict, Invalid, NotFound
 from .rules import is_example
-from .schemas import SchemaSet, property_field
+from .schemas import SchemaSet, load_collecting, property_field
 from .service import GraphService, new_node_id
 from .store.model import Node
 from .store.port import GraphReader, GraphTransaction
@@ -101,11 +101,7 @@ def _validated(service: GraphService, body: Any) -> tuple[dict[str, Any], str | 
     the owner and concerns that were well formed are still checked, so every problem is told at once."""
     if not isinstance(body, dict):
         raise Invalid("Send the decision as a JSON object.", {"_schema": ["Expected a JSON object."]})
-    try:
-        clean, errors = decision_input_schema(service.schemas)().load(body), {}
-    except ValidationError as exc:
-        clean = exc.valid_data if isinstance(exc.valid_data, dict) else {}
-        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+    clean, errors = load_collecting(decision_input_schema(service.schemas)(), body)
     owner = (clean.pop("owner", None) or "").strip() or None
     concerns = list(dict.fromkeys(item.strip() for item in clean.pop("concerns", None) or [] if item.strip()))
     clean = {key: value for key, value in clean.items() if value is not None}

@@ -23,12 +23,12 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError
+from marshmallow import RAISE, Schema
 
 from .analysis.indicators import BREAKDOWN, MEASUREMENT, MEASUREMENT_OF, judge, measurements
 from .errors import Invalid, NotFound
 from .rules import check_links_after_update, endpoint_error, is_example, link_breach
-from .schemas import SchemaSet, property_field
+from .schemas import SchemaSet, load_collecting, property_field
 from .service import GraphService, check_if_match, new_node_id
 from .store.model import Node
 from .store.port import GraphReader, GraphTransaction
@@ -101,11 +101,7 @@ def check_measurement(service: GraphService, reader: GraphReader, indicator: Nod
         raise Invalid("Send the measurement as a JSON object.", {"_schema": ["Expected a JSON object."]})
     body = dict(body)
     wanted = body.pop("breakdown", None)
-    try:
-        clean, errors = measurement_input_schema(service.schemas)().load(body), {}
-    except ValidationError as exc:  # the checks below still judge the fields that were valid
-        clean = exc.valid_data if isinstance(exc.valid_data, dict) else {}
-        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+    clean, errors = load_collecting(measurement_input_schema(service.schemas)(), body)
     clean = {key: value for key, value in clean.items() if value is not None}
     if clean.get("date", "") > today.isoformat():
         errors.setdefault("date", [FUTURE_DATE.format(today=f"{today.day} {today:%B %Y}")])

@@ -28,11 +28,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
-from marshmallow import RAISE, Schema, ValidationError
+from marshmallow import RAISE, Schema
 
 from .errors import Invalid, NotFound
 from .rules import check_links_after_update, is_example
-from .schemas import SchemaSet, property_field
+from .schemas import SchemaSet, load_collecting, property_field
 from .service import GraphService, check_if_match, new_node_id
 from .store.model import Node, Operation
 from .store.port import GraphReader
@@ -178,11 +178,7 @@ def _validated(service: GraphService, action: Node, body: Any, today: dt.date) -
         raise Invalid("Send the update as a JSON object.", {"_schema": ["Expected a JSON object."]})
     if not str(body.get("summary") or "").strip():
         body = {**body, "summary": default_summary(body.get("date") if isinstance(body.get("date"), str) else None)}
-    try:
-        clean, errors = update_input_schema(service.schemas)().load(body), {}
-    except ValidationError as exc:  # the rules below still judge the fields that were valid
-        clean = exc.valid_data if isinstance(exc.valid_data, dict) else {}
-        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+    clean, errors = load_collecting(update_input_schema(service.schemas)(), body)
     clean = {key: value for key, value in clean.items() if value is not None}
     for field, message in _rule_errors(action, clean, today).items():
         errors.setdefault(field, [message])

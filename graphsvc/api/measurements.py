@@ -37,8 +37,9 @@ from ..schemas import IsoDate, property_field
 from ..service import node_etag
 from .identity import current_actor
 from .imports import BINARY, ImportReportSchema
-from .nodes import IF_MATCH, MAX_PAGE
+from .nodes import IF_MATCH
 from .security import requires
+from .subcollections import PageQuerySchema, json_answer, schema_ref
 
 __all__ = ["blp"]
 
@@ -51,21 +52,7 @@ BREAKDOWN_DESCRIPTION = (f"At most {MAX_BREAKDOWN} ids, each a Population or a P
                          "empty for the whole population. A broken-down value needs `people` (at least 10).")
 
 
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _answer(name: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref(name)}}}
-
-
-class MeasurementsQuerySchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_PAGE),
-                           metadata={"description": f"Page size, 1 to {MAX_PAGE}."})
-    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
+class MeasurementsQuerySchema(PageQuerySchema):
     judged_on = IsoDate(load_default=None, metadata={
         "description": "The day the latest value is judged on (values dated after it are not yet known); "
                        "default today (UTC)."})
@@ -138,7 +125,7 @@ def _document(state) -> None:
 class Measurements(MethodView):
     @blp.arguments(MeasurementsQuerySchema, location="query")
     @blp.response(200)
-    @blp.doc(responses={"200": _answer(PAGE, "The indicator, how its latest value stands, and its values newest "
+    @blp.doc(responses={"200": json_answer(PAGE, "The indicator, how its latest value stands, and its values newest "
                                              "first; the ETag is the indicator's, for a later POST's If-Match.")})
     def get(self, args, indicator_id):
         """An indicator's measurements, newest first (breakdowns included), with the judgement of its
@@ -151,8 +138,8 @@ class Measurements(MethodView):
 
     @requires(RECORD_ROLE)
     @blp.response(201)
-    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _ref(INPUT)}}},
-             responses={"201": _answer(RECORDED, "The measurement as recorded, and its indicator after it."),
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": schema_ref(INPUT)}}},
+             responses={"201": json_answer(RECORDED, "The measurement as recorded, and its indicator after it."),
                         **IF_MATCH["responses"]},
              parameters=IF_MATCH["parameters"])
     def post(self, indicator_id):

@@ -11,15 +11,16 @@ from __future__ import annotations
 from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields
 
 from ..app import get_service
 from ..progress import RECORD_ROLE, UPDATE, new_entry, record_update, update_entries, update_input_schema
 from ..schemas import IsoDate, property_field
 from ..service import node_etag
 from .identity import current_actor
-from .nodes import IF_MATCH, MAX_PAGE
+from .nodes import IF_MATCH
 from .security import requires
+from .subcollections import PageQuerySchema, json_answer, schema_ref
 
 __all__ = ["blp"]
 
@@ -28,23 +29,6 @@ blp = Blueprint("progress", __name__, url_prefix="/api/v1/actions",
 
 INPUT, ENTRY, PAGE, RECORDED = ("ProgressUpdateRecordInput", "ProgressUpdateEntry", "ProgressUpdateList",
                                 "ProgressUpdateRecorded")
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _answer(name: str, description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref(name)}}}
-
-
-class UpdatesQuerySchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, MAX_PAGE),
-                           metadata={"description": f"Page size, 1 to {MAX_PAGE}."})
-    offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
 
 
 class ActionDatesSchema(Schema):
@@ -73,10 +57,11 @@ def _document(state) -> None:
 
 @blp.route("/<action_id>/updates")
 class Updates(MethodView):
-    @blp.arguments(UpdatesQuerySchema, location="query")
+    @blp.arguments(PageQuerySchema, location="query")
     @blp.response(200)
-    @blp.doc(responses={"200": _answer(PAGE, "The action's updates, newest first (latest date, then newest record); "
-                                             "the ETag is the action's, for a later POST's If-Match.")})
+    @blp.doc(responses={"200": json_answer(
+        PAGE, "The action's updates, newest first (latest date, then newest record); "
+              "the ETag is the action's, for a later POST's If-Match.")})
     def get(self, args, action_id):
         """The updates on an action, newest first, each with who recorded it and when (from the change log)."""
         service = get_service()
@@ -85,8 +70,8 @@ class Updates(MethodView):
 
     @requires(RECORD_ROLE)
     @blp.response(201)
-    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _ref(INPUT)}}},
-             responses={"201": _answer(RECORDED, "The update as recorded, and the action's dates after it."),
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": schema_ref(INPUT)}}},
+             responses={"201": json_answer(RECORDED, "The update as recorded, and the action's dates after it."),
                         **IF_MATCH["responses"]},
              parameters=IF_MATCH["parameters"])
     def post(self, action_id):
